@@ -1,0 +1,302 @@
+"""The ``casekit`` command line.
+
+Heavy modules (pandas, pydantic, Jupyter) are imported inside the commands that need them, so ``casekit --help``
+answers fast. Every user-facing string comes from the message catalogs; ``--lang`` works on every command.
+Exit status: 0 success, 1 a command ran and found failures, 2 bad usage or bad input (one line per problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from casekit.errors import CasekitError
+from casekit.i18n import DEFAULT_LANG, LANGS, normalise_lang, set_lang, t
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the error line prefixed from the catalog and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, t("cli.error_line", None, prog=self.prog, message=message) + "\n")
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    """The language asked for, found before parsing so that help texts come out in it."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            try:
+                return normalise_lang(value)
+            except ValueError:
+                return DEFAULT_LANG  # argparse reports the bad value
+    env = os.environ.get("CASEKIT_LANG")
+    try:
+        return normalise_lang(env) if env else DEFAULT_LANG
+    except ValueError:
+        return DEFAULT_LANG
+
+
+def _lang_type(value: str) -> str:
+    try:
+        return normalise_lang(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _nonneg_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value)) from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value))
+    return n
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    set_lang(lang)
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--lang", type=_lang_type, default=argparse.SUPPRESS, metavar="|".join(LANGS), help=t("cli.help_lang")
+    )
+    parser = _Parser(prog="casekit", description=t("cli.description"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"casekit {_version()}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=_Parser
+    )
+    sub.required = True
+
+    p = sub.add_parser(
+        "standard", parents=[common], help=t("cli.help_standard"), description=t("cli.help_standard")
+    )
+    p.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    p.set_defaults(func=_cmd_standard)
+
+    sc = sub.add_parser(
+        "scenario", parents=[common], help=t("cli.help_scenario"), description=t("cli.help_scenario")
+    )
+    ssub = sc.add_subparsers(dest="action", metavar="ACTION", title=t("cli.actions"), parser_class=_Parser)
+    ssub.required = True
+    p = ssub.add_parser(
+        "list", parents=[common], help=t("cli.help_scenario_list"), description=t("cli.help_scenario_list")
+    )
+    p.set_defaults(func=_cmd_scenario_list)
+    for action, func, helpkey in (
+        ("build", _cmd_scenario_build, "cli.help_scenario_build"),
+        ("show", _cmd_scenario_show, "cli.help_scenario_show"),
+    ):
+        p = ssub.add_parser(action, parents=[common], help=t(helpkey), description=t(helpkey))
+        p.add_argument("org", metavar="NAME_OR_PATH", help=t("cli.help_org"))
+        p.add_argument("--seed", type=_nonneg_int, required=True, help=t("cli.help_seed"))
+        if action == "build":
+            p.add_argument("--out", required=True, metavar="DIR", help=t("cli.help_out"))
+        p.add_argument("--staff", type=_nonneg_int, metavar="N", help=t("cli.help_staff"))
+        p.add_argument("--days", type=_nonneg_int, metavar="N", help=t("cli.help_days"))
+        p.set_defaults(func=func)
+    return parser
+
+
+def _version() -> str:
+    from casekit import __version__
+
+    return __version__
+
+
+# ---------------------------------------------------------------------------------------------------- commands
+
+
+def _cmd_standard(args: argparse.Namespace, lang: str) -> int:
+    from casekit.standard import load_standard, render_tree, to_json
+
+    std = load_standard()
+    if args.json:
+        print(json.dumps(to_json(std), ensure_ascii=False, indent=2))
+    else:
+        print(render_tree(std, lang))
+    return EXIT_OK
+
+
+def _cmd_scenario_list(args: argparse.Namespace, lang: str) -> int:
+    from casekit.scenario import list_specs, load_spec
+
+    specs = list_specs()
+    if not specs:
+        print(t("cli.no_scenarios", lang))
+        return EXIT_OK
+    rows = []
+    for name, path in specs.items():
+        try:
+            spec = load_spec(path)
+        except CasekitError as exc:
+            n = len(getattr(exc, "problems", ())) or 1
+            rows.append((name, t("cli.spec_invalid", lang, count=n), "", "", str(path)))
+            continue
+        rows.append((name, spec.title.get(lang), str(spec.headcount), str(spec.days), str(path)))
+    header = (
+        t("cli.col_name", lang),
+        t("cli.col_title", lang),
+        t("cli.col_headcount", lang),
+        t("cli.col_days", lang),
+        t("cli.col_path", lang),
+    )
+    print(_table([header, *rows]))
+    return EXIT_OK
+
+
+def _load_world(args: argparse.Namespace) -> Any:
+    from casekit.scenario import build_world, find_spec, load_spec
+
+    spec = load_spec(find_spec(args.org))
+    return build_world(spec, args.seed, staff=args.staff, days=args.days)
+
+
+def _cmd_scenario_build(args: argparse.Namespace, lang: str) -> int:
+    world = _load_world(args)
+    manifest = world.write(args.out)
+    rows = [(t("cli.col_table", lang), t("cli.col_rows", lang), "sha256")]
+    for name, entry in manifest["tables"].items():
+        rows.append((entry["file"], str(entry["rows"]), entry["sha256"][:12]))
+    print(
+        t(
+            "cli.built",
+            lang,
+            org=world.spec.name,
+            seed=world.seed,
+            headcount=world.headcount,
+            days=world.days,
+            out=args.out,
+        )
+    )
+    print(_table(rows))
+    return EXIT_OK
+
+
+def _cmd_scenario_show(args: argparse.Namespace, lang: str) -> int:
+    from casekit.scenario.catalogs import load_roles
+    from casekit.scenario.summary import summarise
+
+    world = _load_world(args)
+    s = summarise(world)
+    spec = world.spec
+    print(
+        t(
+            "cli.show_header",
+            lang,
+            title=spec.title.get(lang),
+            org=spec.name,
+            seed=world.seed,
+            start=spec.start_date.isoformat(),
+            days=world.days,
+            contacts=f"{s.contacts:,}",
+        )
+    )
+    print()
+    print(t("cli.show_headcount", lang))
+    labels = {r.id: r.label(lang) for r in load_roles()}
+    hc = s.headcount_by_role_team
+    rows: list[Sequence[str]] = [(t("cli.col_role", lang), *[str(c) for c in hc.columns])]
+    for role, counts in hc.iterrows():
+        rows.append((labels.get(str(role), str(role)), *[str(int(v)) for v in counts]))
+    print(_table(rows, right_from=1))
+    print()
+    print(t("cli.show_kpis", lang))
+    kpi_rows: list[Sequence[str]] = [
+        (t("cli.col_kpi", lang), t("cli.col_median", lang), t("cli.col_target", lang))
+    ]
+    targets = spec.targets.model_dump()
+    target_key = {"aht_s": "aht_seconds", "conversion": "sales_conversion"}
+    for key, value in s.kpi_medians.items():
+        target = targets.get(target_key.get(key, key))
+        kpi_rows.append(
+            (t(f"kpi.{key}", lang), _fmt_kpi(key, value), "" if target is None else _fmt_kpi(key, target))
+        )
+    print(_table(kpi_rows, right_from=1))
+    print()
+    tv = s.turnover
+    print(
+        t(
+            "cli.show_turnover",
+            lang,
+            rate=tv["annual_rate"] * 100,
+            voluntary=tv["voluntary_rate"] * 100,
+            leavers=int(tv["leavers"]),
+            early=tv["early_tenure_share"] * 100,
+        )
+    )
+    print()
+    print(t("cli.show_breaches", lang))
+    if not s.breaches:
+        print("  " + t("cli.none", lang))
+    for kind, count in sorted(s.breaches.items()):
+        print(f"  {t(f'incident.{kind}', lang)}: {count}")
+    return EXIT_OK
+
+
+def _fmt_kpi(key: str, value: float) -> str:
+    if value != value:  # NaN
+        return "-"
+    if key == "aht_s":
+        return f"{value:.0f} s"
+    if key == "qa":
+        return f"{value * 100:.1f}" if value <= 1 else f"{value:.1f}"
+    return f"{value * 100:.1f}%"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: Sequence[Sequence[str]], right_from: int | None = None) -> str:
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _width(cell))
+            right = right_from is not None and i >= right_from
+            cells.append(pad + cell if right else cell + pad)
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(args_list)
+    parser = build_parser(lang)
+    args = parser.parse_args(args_list)
+    lang = getattr(args, "lang", lang)
+    set_lang(lang)
+    func: Callable[[argparse.Namespace, str], int] = args.func
+    try:
+        return func(args, lang)
+    except CasekitError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(t("cli.interrupted", lang), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""One exception hierarchy for casekit.
+
+Every error a user can cause is a :class:`CasekitError`; specific errors also subclass the matching builtin so
+callers that only know Python's exceptions still catch them. Every exception survives pickling, because a batch
+crosses process boundaries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from casekit.i18n import get_lang, t
+
+__all__ = [
+    "CasekitError",
+    "NotFoundError",
+    "Problem",
+    "ScenarioError",
+    "SpecError",
+    "StandardDataError",
+    "UsageError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file: where, what was expected, what came.
+
+    ``expected`` is a catalog key (``expect.*``) with ``params`` for its placeholders, so the same problem can be
+    told in either language.
+    """
+
+    file: str
+    field: str
+    expected: str
+    got: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        expected = t(self.expected, lang, **self.params)
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        if self.got:
+            return t("error.problem_got", lang, where=where, expected=expected, got=self.got)
+        return t("error.problem", lang, where=where, expected=expected)
+
+
+class CasekitError(Exception):
+    """Base class of every error casekit raises on purpose."""
+
+    def render(self, lang: str | None = None) -> str:
+        return str(self)
+
+
+class UsageError(CasekitError, ValueError):
+    """The command line or an API call was used wrongly."""
+
+
+class NotFoundError(CasekitError, FileNotFoundError):
+    """A named organisation, file or resource does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message,))
+
+
+class SpecError(CasekitError, ValueError):
+    """An input file (scenario spec, package data) has one or more problems; all are reported together."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.problems)
+
+    def render(self, lang: str | None = None) -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+    def __str__(self) -> str:
+        return self.render(get_lang())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
+
+class ScenarioError(SpecError):
+    """A scenario (organisation) spec is malformed."""
+
+
+class StandardDataError(SpecError):
+    """The packaged competency-unit data is malformed (a packaging bug, not a user error)."""

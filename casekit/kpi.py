@@ -1,0 +1,81 @@
+"""Contact-centre KPIs (note N5) from the daily contact records, per person, team, month or any grouping.
+
+Formulas (see ``../shared/domain/FACTS.md``); every KPI is a ratio of sums over the group, never a mean of
+daily ratios, so a day with few contacts weighs what it should:
+
+- ``aht_s``         average handling time = (talk + hold + after-call work) / handled contacts
+- ``adherence``     schedule adherence = time in the scheduled state / scheduled time
+- ``availability``  ready (available) time / logged-in time
+- ``occupancy``     handle time / available time
+- ``fcr``           first-contact resolution = contacts resolved without a repeat / handled contacts
+- ``csat``          top-2-box share = satisfied survey answers / survey answers
+- ``qa``            mean QA form score (0-100) over evaluated contacts; an auto-failed form counts as 0
+- ``conversion``    sales / sales-eligible contacts
+- ``contacts_per_hour`` handled contacts / logged-in hours
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KPI_COLUMNS", "kpis"]
+
+KPI_COLUMNS = (
+    "handled",
+    "aht_s",
+    "adherence",
+    "availability",
+    "occupancy",
+    "fcr",
+    "csat",
+    "qa",
+    "conversion",
+    "contacts_per_hour",
+)
+
+_SUMS = (
+    "scheduled_s",
+    "logged_in_s",
+    "adherent_s",
+    "available_s",
+    "handled",
+    "talk_s",
+    "hold_s",
+    "acw_s",
+    "fcr_resolved",
+    "csat_surveys",
+    "csat_satisfied",
+    "sales_eligible",
+    "sales",
+)
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    return (num / den.where(den > 0)).astype(float)
+
+
+def kpis(contacts: pd.DataFrame, by: Sequence[str] | str = "staff_id") -> pd.DataFrame:
+    """KPIs of ``contacts`` grouped by the column(s) ``by`` (e.g. ``"staff_id"``, ``["team", "month"]``).
+
+    Columns that ``by`` names but the contacts lack (``team``, ``month``) must be added by the caller; ``month``
+    can be derived with ``contacts["date"].str.slice(0, 7)``.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    frame = contacts.assign(qa_points=contacts["qa_score"].fillna(0) * contacts["qa_evals"])
+    sums = frame.groupby(keys, sort=True)[[*_SUMS, "qa_points", "qa_evals"]].sum()
+    handle = sums["talk_s"] + sums["hold_s"] + sums["acw_s"]
+    out = pd.DataFrame(index=sums.index)
+    out["handled"] = sums["handled"]
+    out["aht_s"] = _ratio(handle, sums["handled"])
+    out["adherence"] = _ratio(sums["adherent_s"], sums["scheduled_s"])
+    out["availability"] = _ratio(sums["available_s"], sums["logged_in_s"])
+    out["occupancy"] = _ratio(handle, sums["available_s"])
+    out["fcr"] = _ratio(sums["fcr_resolved"], sums["handled"])
+    out["csat"] = _ratio(sums["csat_satisfied"], sums["csat_surveys"])
+    out["qa"] = _ratio(sums["qa_points"], sums["qa_evals"])
+    out["conversion"] = _ratio(sums["sales"], sums["sales_eligible"])
+    out["contacts_per_hour"] = _ratio(sums["handled"], sums["logged_in_s"] / 3600)
+    return out.replace([np.inf, -np.inf], np.nan)

@@ -1,0 +1,6 @@
+"""Seeded contact-centre simulations: organisation specs (``scenarios/*.yaml``) plus a seed give a world."""
+
+from casekit.scenario.spec import OrgSpec, find_spec, list_specs, load_spec, parse_spec
+from casekit.scenario.world import TABLES, World, build_world
+
+__all__ = ["TABLES", "OrgSpec", "World", "build_world", "find_spec", "list_specs", "load_spec", "parse_spec"]

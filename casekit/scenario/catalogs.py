@@ -1,0 +1,101 @@
+"""Package data the simulation draws on: roles (N1/N2), skills (P2.3), Taiwan labour-law figures, people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "EXIT_FACTORS",
+    "Role",
+    "Skill",
+    "load_law",
+    "load_people",
+    "load_roles",
+    "load_skills",
+]
+
+# The eight attrition factors of note N4, as a closed code set.
+EXIT_FACTORS: tuple[str, ...] = (
+    "better_pay",
+    "no_career_development",
+    "no_feedback",
+    "no_training",
+    "leadership",
+    "physical_environment",
+    "recognition_reward",
+    "stress",
+)
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    category: str  # "technology" or "customer_service"
+    zh_tw: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.zh_tw if lang == "zh-TW" else self.en
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    handles_contacts: bool
+    classification: str
+    pay_grade: str
+    reports_to: str
+    min_experience_months: int
+    text: dict[str, dict[str, str]]  # field -> lang -> text
+    required_skills: dict[str, int]
+
+    def label(self, lang: str) -> str:
+        return self.text["title"]["zh-TW" if lang == "zh-TW" else "en"]
+
+
+def _data(name: str) -> dict[str, Any]:
+    raw = (resources.files("casekit") / "data" / name).read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(raw)
+    return data
+
+
+@cache
+def load_skills() -> tuple[Skill, ...]:
+    return tuple(Skill(s["id"], s["category"], s["zh-TW"], s["en"]) for s in _data("skills.yaml")["skills"])
+
+
+_ROLE_TEXT_FIELDS = ("title", "qualifications", "special_requirements", "responsibilities", "capability")
+
+
+@cache
+def load_roles() -> tuple[Role, ...]:
+    roles = []
+    for r in _data("roles.yaml")["roles"]:
+        roles.append(
+            Role(
+                id=r["id"],
+                handles_contacts=bool(r["handles_contacts"]),
+                classification=r["classification"],
+                pay_grade=r["pay_grade"],
+                reports_to=r["reports_to"],
+                min_experience_months=int(r["min_experience_months"]),
+                text={f: dict(r[f]) for f in _ROLE_TEXT_FIELDS},
+                required_skills={k: int(v) for k, v in r["required_skills"].items()},
+            )
+        )
+    return tuple(roles)
+
+
+@cache
+def load_law() -> dict[str, Any]:
+    return _data("law.yaml")
+
+
+@cache
+def load_people() -> dict[str, Any]:
+    return _data("people.yaml")

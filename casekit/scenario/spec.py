@@ -1,0 +1,433 @@
+"""Organisation specs: the YAML files in ``scenarios/`` that, with a seed, define a simulated contact centre.
+
+Loading collects every problem (YAML syntax, wrong type, missing field, unknown field, inconsistent values) and
+raises them together as one :class:`~casekit.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from casekit.errors import NotFoundError, Problem, ScenarioError
+from casekit.i18n import t
+from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "OrgSpec",
+    "find_spec",
+    "list_specs",
+    "load_spec",
+    "parse_spec",
+    "scenario_dirs",
+]
+
+SCHEMA_VERSION = 1
+
+Channel = Literal["voice", "chat", "email"]
+Contract = Literal["permanent", "fixed_term", "part_time"]
+Shift = Literal["early", "day", "late", "night"]
+Exposure = Literal[
+    "labour_standards",
+    "gender_equality",
+    "employment_services",
+    "personal_data",
+    "consumer_credit",
+    "consumer_protection",
+    "fair_trade",
+    "telecom",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Text(_Model):
+    zh_tw: str = Field(alias="zh-TW", min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh_tw if lang == "zh-TW" else self.en
+
+
+class PayRange(_Model):
+    min: int = Field(gt=0)
+    max: int = Field(gt=0)
+
+
+class RoleSpec(_Model):
+    share: float = Field(gt=0, le=1)
+    base_pay: PayRange
+
+
+class ChannelSpec(_Model):
+    share: float = Field(gt=0, le=1)
+    aht_seconds: float = Field(gt=30, le=3600)
+
+
+class Performance(_Model):
+    """Centre-wide baselines the simulated staff scatter around."""
+
+    adherence: float = Field(gt=0.5, le=1)
+    availability: float = Field(gt=0.5, le=1)
+    occupancy: float = Field(gt=0.3, le=1)
+    fcr: float = Field(gt=0, le=1)
+    csat: float = Field(gt=0, le=1)
+    qa: float = Field(gt=0, le=1)
+    sales_eligible_share: float = Field(ge=0, le=1)
+    sales_conversion: float = Field(ge=0, le=1)
+    absence_rate: float = Field(ge=0, lt=0.5)
+
+
+class Targets(_Model):
+    aht_seconds: float = Field(gt=0)
+    adherence: float = Field(gt=0, le=1)
+    fcr: float = Field(gt=0, le=1)
+    csat: float = Field(gt=0, le=1)
+    qa: float = Field(gt=0, le=1)
+    service_level: float = Field(gt=0, le=1)
+    service_level_seconds: int = Field(gt=0)
+    sales_conversion: float = Field(ge=0, le=1)
+
+
+class PaySpec(_Model):
+    overtime_hours_mean: float = Field(ge=0, le=46)
+    bonus_share_of_base: float = Field(ge=0, le=1)
+
+
+class Turnover(_Model):
+    annual_rate: float = Field(gt=0, le=2)
+    voluntary_share: float = Field(ge=0, le=1)
+    early_leaver_share: float = Field(ge=0, le=1)
+    history_days: int = Field(ge=90, le=1095)
+    exit_factor_weights: dict[str, float]
+
+
+class BreachRates(_Model):
+    """How often each seeded breach occurs; each rate is per the unit named in its field."""
+
+    overtime_over_cap_per_staff_month: float = Field(ge=0, le=1)
+    under_minimum_wage_per_staff_month: float = Field(ge=0, le=1)
+    discriminatory_job_ad_share: float = Field(ge=0, le=1)
+    data_handling_per_10k_contacts: float = Field(ge=0, le=1000)
+
+
+class Regulatory(_Model):
+    exposure: list[Exposure] = Field(min_length=1)
+    complaints_per_10k_contacts: float = Field(ge=0, le=1000)
+    job_ads: int = Field(ge=0, le=1000)
+    breach_rates: BreachRates
+
+
+class Training(_Model):
+    cost_scale: float = Field(gt=0, le=10)
+    vendor_courses: bool
+
+
+class OrgSpec(_Model):
+    """A validated organisation spec."""
+
+    schema_version: int
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    description: Text
+    industry: str = Field(min_length=1)
+    start_date: dt.date
+    days: int = Field(ge=7, le=730)
+    headcount: int = Field(ge=5, le=20000)
+    open_hours: list[int] = Field(min_length=2, max_length=2)
+    roles: dict[str, RoleSpec]
+    female_share: float = Field(ge=0, le=1)
+    contracts: dict[Contract, float]
+    shifts: dict[Shift, float]
+    channels: dict[Channel, ChannelSpec]
+    performance: Performance
+    targets: Targets
+    pay: PaySpec
+    turnover: Turnover
+    regulatory: Regulatory
+    training: Training
+
+
+_EXPECT_BY_TYPE = {
+    "missing": "expect.present",
+    "extra_forbidden": "expect.known_field",
+    "int_type": "expect.int",
+    "int_parsing": "expect.int",
+    "int_from_float": "expect.int",
+    "float_type": "expect.number",
+    "float_parsing": "expect.number",
+    "string_type": "expect.string",
+    "bool_type": "expect.bool",
+    "date_type": "expect.date",
+    "date_parsing": "expect.date",
+    "date_from_datetime_inexact": "expect.date",
+    "dict_type": "expect.mapping",
+    "model_type": "expect.mapping",
+    "list_type": "expect.list",
+    "tuple_type": "expect.pair",
+    "too_short": "expect.too_short",
+    "too_long": "expect.pair",
+    "greater_than": "expect.gt",
+    "greater_than_equal": "expect.ge",
+    "less_than": "expect.lt",
+    "less_than_equal": "expect.le",
+    "literal_error": "expect.one_of",
+    "string_pattern_mismatch": "expect.slug",
+    "string_too_short": "expect.nonempty",
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_fields(loc: tuple[int | str, ...]) -> str:
+    """The field names allowed beside an unknown one, for the error message."""
+    model: Any = OrgSpec
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            return ""
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            # a dict value (e.g. roles.<name>): step into its value type
+            args = getattr(model, "__args__", None)
+            model = args[-1] if args else None
+            continue
+        model = field.annotation
+    fields = getattr(model, "model_fields", None)
+    if not fields:
+        return ""
+    return ", ".join(f.alias or name for name, f in fields.items())
+
+
+def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        kind = e["type"]
+        key = _EXPECT_BY_TYPE.get(kind, "expect.other")
+        params: dict[str, Any] = {"msg": e.get("msg", "")}
+        ctx = e.get("ctx") or {}
+        for name in ("gt", "ge", "lt", "le", "min_length", "expected"):
+            if name in ctx:
+                params["limit" if name not in ("expected", "min_length") else name] = ctx[name]
+        if kind == "extra_forbidden":
+            params["allowed"] = _allowed_fields(loc)
+        got = "" if kind == "missing" else _got(e.get("input"))
+        problems.append(Problem(source, _field_path(loc), key, got, params))
+    return problems
+
+
+def _semantic_problems(source: str, spec: OrgSpec) -> list[Problem]:
+    """Checks across fields that a schema cannot express."""
+    problems: list[Problem] = []
+    if spec.schema_version != SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                source,
+                "schema_version",
+                "expect.schema_version",
+                _got(spec.schema_version),
+                {"version": SCHEMA_VERSION},
+            )
+        )
+    known_roles = {r.id for r in load_roles()}
+
+    def share_sum(field: str, shares: dict[str, float]) -> None:
+        total = sum(shares.values())
+        if abs(total - 1.0) > 0.011:
+            problems.append(Problem(source, field, "expect.shares_sum", f"{total:.3f}"))
+
+    for role, rs in spec.roles.items():
+        if role not in known_roles:
+            problems.append(
+                Problem(
+                    source,
+                    f"roles.{role}",
+                    "expect.known_role",
+                    _got(role),
+                    {"allowed": ", ".join(sorted(known_roles))},
+                )
+            )
+        if rs.base_pay.min > rs.base_pay.max:
+            problems.append(
+                Problem(
+                    source,
+                    f"roles.{role}.base_pay",
+                    "expect.min_le_max",
+                    f"min={rs.base_pay.min}, max={rs.base_pay.max}",
+                )
+            )
+        wage = minimum_wage(spec.start_date.year)
+        if wage is not None and rs.base_pay.min < wage["monthly"]:
+            problems.append(
+                Problem(
+                    source,
+                    f"roles.{role}.base_pay.min",
+                    "expect.min_wage",
+                    _got(rs.base_pay.min),
+                    {"wage": wage["monthly"], "year": spec.start_date.year},
+                )
+            )
+    if not any(r in spec.roles for r in ("agent", "senior_agent")):
+        problems.append(Problem(source, "roles", "expect.has_agents", ", ".join(spec.roles)))
+    if "team_leader" not in spec.roles:
+        problems.append(Problem(source, "roles", "expect.has_team_leader", ", ".join(spec.roles)))
+    if minimum_wage(spec.start_date.year) is None:
+        problems.append(
+            Problem(
+                source,
+                "start_date",
+                "expect.wage_year",
+                _got(spec.start_date.isoformat()),
+                {"years": ", ".join(str(y) for y in sorted(load_law()["minimum_wage"]))},
+            )
+        )
+    share_sum("roles", {k: v.share for k, v in spec.roles.items()})
+    share_sum("contracts", dict(spec.contracts))
+    share_sum("shifts", dict(spec.shifts))
+    share_sum("channels", {k: v.share for k, v in spec.channels.items()})
+    opening, closing = spec.open_hours
+    if not (0 <= opening < closing <= 24):
+        problems.append(Problem(source, "open_hours", "expect.open_hours", _got(list(spec.open_hours))))
+    unknown = sorted(set(spec.turnover.exit_factor_weights) - set(EXIT_FACTORS))
+    for factor in unknown:
+        problems.append(
+            Problem(
+                source,
+                f"turnover.exit_factor_weights.{factor}",
+                "expect.exit_factor",
+                _got(factor),
+                {"allowed": ", ".join(EXIT_FACTORS)},
+            )
+        )
+    missing = [f for f in EXIT_FACTORS if f not in spec.turnover.exit_factor_weights]
+    if missing:
+        problems.append(
+            Problem(
+                source,
+                "turnover.exit_factor_weights",
+                "expect.all_exit_factors",
+                "",
+                {"missing": ", ".join(missing)},
+            )
+        )
+    for factor, weight in spec.turnover.exit_factor_weights.items():
+        if weight <= 0:
+            problems.append(
+                Problem(
+                    source, f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), {"limit": 0}
+                )
+            )
+    return problems
+
+
+def minimum_wage(year: int) -> dict[str, int] | None:
+    """The minimum wage in force in ``year`` (勞動基準法 §21), or None when casekit does not know it."""
+    table: dict[int, dict[str, int]] = load_law()["minimum_wage"]
+    return table.get(year)
+
+
+def parse_spec(text: str, source: str) -> OrgSpec:
+    """Validate the YAML ``text`` of a spec; ``source`` names it in messages."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError([Problem(source, where, "expect.yaml", str(reason))]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, "", "expect.top_mapping", type(data).__name__)])
+    version = data.get("schema_version")
+    if isinstance(version, int) and version != SCHEMA_VERSION:
+        # refuse other versions up front: their fields would only produce misleading problems
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    "schema_version",
+                    "expect.schema_version",
+                    _got(version),
+                    {"version": SCHEMA_VERSION},
+                )
+            ]
+        )
+    try:
+        spec = OrgSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_problems(source, exc)) from None
+    problems = _semantic_problems(source, spec)
+    if problems:
+        raise ScenarioError(problems)
+    return spec
+
+
+def load_spec(path: str | os.PathLike[str]) -> OrgSpec:
+    """Read and validate the spec file at ``path``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(p), "", "expect.file_exists")]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
+    return parse_spec(text, str(p))
+
+
+def scenario_dirs() -> list[Path]:
+    """Where named organisations are looked up, in order: ``$CASEKIT_SCENARIOS`` (os.pathsep-separated),
+    ``./scenarios``, and the ``scenarios/`` folder of the casekit source tree."""
+    dirs: list[Path] = []
+    env = os.environ.get("CASEKIT_SCENARIOS")
+    if env:
+        dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    dirs.append(Path.cwd() / "scenarios")
+    dirs.append(Path(__file__).resolve().parents[2] / "scenarios")
+    seen: set[Path] = set()
+    out = []
+    for d in dirs:
+        r = d.resolve()
+        if r not in seen and r.is_dir():
+            seen.add(r)
+            out.append(r)
+    return out
+
+
+def list_specs() -> dict[str, Path]:
+    """Named organisations: file stem -> path (the first directory that has a name wins)."""
+    found: dict[str, Path] = {}
+    for d in scenario_dirs():
+        for f in sorted(d.glob("*.yaml")):
+            found.setdefault(f.stem, f)
+    return found
+
+
+def find_spec(name_or_path: str) -> Path:
+    """Resolve an organisation name (``bank-cards``) or a path to a spec file."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists() or os.sep in name_or_path:
+        return p
+    specs = list_specs()
+    if name_or_path in specs:
+        return specs[name_or_path]
+    raise NotFoundError(t("scenario.unknown_org", None, name=name_or_path, names=", ".join(specs) or "-"))

@@ -1,0 +1,61 @@
+"""Training offers: internal coaching, e-learning and vendor courses, each covering skills, with cost and capacity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from casekit.scenario.catalogs import load_skills
+from casekit.scenario.rng import stream
+from casekit.scenario.spec import OrgSpec
+
+__all__ = ["OFFER_TYPES", "build_training"]
+
+# type -> (cost per person NT$, hours, capacity per run, chance a skill has one)
+OFFER_TYPES: dict[str, tuple[float, float, int, float]] = {
+    "internal_coaching": (600.0, 4.0, 6, 0.8),
+    "e_learning": (350.0, 2.0, 200, 0.7),
+    "vendor_course": (9000.0, 10.0, 20, 0.55),
+}
+_TITLE = {
+    "internal_coaching": ("{skill}：組內一對一輔導", "{skill}: one-to-one floor coaching"),
+    "e_learning": ("{skill}：線上課程", "{skill}: e-learning module"),
+    "vendor_course": ("{skill}：外部認證課程", "{skill}: external certified course"),
+}
+_PROVIDER = {"internal_coaching": "internal", "e_learning": "internal", "vendor_course": "vendor"}
+
+
+def build_training(spec: OrgSpec, seed: int) -> pd.DataFrame:
+    rng = stream(seed, "training")
+    rows = []
+    for skill in load_skills():
+        chosen = [t for t, (*_, chance) in OFFER_TYPES.items() if rng.random() < chance]
+        if not spec.training.vendor_courses:
+            chosen = [t for t in chosen if t != "vendor_course"]
+        if not chosen:
+            chosen = ["e_learning"]
+        for kind in chosen:
+            cost, hours, capacity, _ = OFFER_TYPES[kind]
+            also = [s.id for s in load_skills() if s.category == skill.category and s.id != skill.id]
+            covered = [skill.id] + (
+                [also[rng.integers(len(also))]] if kind == "vendor_course" and also else []
+            )
+            zh, en = _TITLE[kind]
+            rows.append(
+                {
+                    "offer_type": kind,
+                    "title_zh_tw": zh.format(skill=skill.zh_tw),
+                    "title_en": en.format(skill=skill.en),
+                    "skills": ";".join(covered),
+                    "category": skill.category,
+                    "cost_per_person": int(
+                        round(cost * spec.training.cost_scale * rng.uniform(0.8, 1.25), -1)
+                    ),
+                    "hours": float(np.round(hours * rng.uniform(0.75, 1.5) * 2) / 2),
+                    "capacity": int(max(1, round(capacity * rng.uniform(0.7, 1.3)))),
+                    "provider": _PROVIDER[kind],
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "offer_id", [f"TR{i + 1:03d}" for i in range(len(frame))])
+    return frame

@@ -1,0 +1,132 @@
+"""A simulated contact centre: every table of one organisation spec and seed, and writing it to disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from casekit.errors import UsageError
+from casekit.i18n import t
+from casekit.scenario.contacts import build_contacts, build_intervals
+from casekit.scenario.incidents import build_incidents
+from casekit.scenario.leavers import build_leavers
+from casekit.scenario.pay import build_pay
+from casekit.scenario.spec import OrgSpec
+from casekit.scenario.staff import build_workforce, roles_table
+from casekit.scenario.training import build_training
+
+__all__ = ["TABLES", "World", "build_world", "write_atomic"]
+
+TABLES = ("staff", "roles", "skills", "contacts", "intervals", "leavers", "pay", "training", "incidents")
+
+
+@dataclass(frozen=True)
+class World:
+    """Every table of a simulated organisation. Same spec and seed, same tables, byte for byte."""
+
+    spec: OrgSpec
+    seed: int
+    headcount: int
+    days: int
+    tables: Mapping[str, pd.DataFrame] = field(repr=False)
+    traits: pd.DataFrame = field(repr=False)  # hidden truth the simulation used; not written
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def csv_bytes(self, name: str) -> bytes:
+        text = self.tables[name].to_csv(index=False, lineterminator="\n")
+        return text.encode("utf-8")
+
+    def manifest(self) -> dict[str, Any]:
+        from casekit import __version__
+
+        spec_json = self.spec.model_dump_json(by_alias=True)
+        return {
+            "casekit_version": __version__,
+            "spec": self.spec.name,
+            "spec_sha256": hashlib.sha256(spec_json.encode("utf-8")).hexdigest(),
+            "seed": self.seed,
+            "headcount": self.headcount,
+            "days": self.days,
+            "start_date": self.spec.start_date.isoformat(),
+            "tables": {
+                name: {
+                    "file": f"{name}.csv",
+                    "rows": len(self.tables[name]),
+                    "columns": list(self.tables[name].columns),
+                    "sha256": hashlib.sha256(self.csv_bytes(name)).hexdigest(),
+                }
+                for name in TABLES
+            },
+        }
+
+    def write(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+        """Write one CSV per table and ``manifest.json`` into ``out``; each file is replaced atomically."""
+        target = Path(out)
+        if target.exists() and not target.is_dir():
+            raise UsageError(t("scenario.out_not_dir", None, path=str(target)))
+        target.mkdir(parents=True, exist_ok=True)
+        tables = {}
+        for name in TABLES:
+            data = self.csv_bytes(name)
+            write_atomic(target / f"{name}.csv", data)
+            tables[name] = hashlib.sha256(data).hexdigest()
+        manifest = self.manifest()
+        write_atomic(
+            target / "manifest.json",
+            (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        )
+        return manifest
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int | None = None) -> World:
+    """Generate the world of ``spec`` with ``seed``; ``staff`` and ``days`` override the spec's size."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise UsageError(t("scenario.bad_seed", None, seed=seed))
+    headcount = spec.headcount if staff is None else staff
+    n_days = spec.days if days is None else days
+    if headcount < 5:
+        raise UsageError(t("scenario.bad_staff", None, staff=headcount))
+    if not 7 <= n_days <= 730:
+        raise UsageError(t("scenario.bad_days", None, days=n_days))
+    wf = build_workforce(spec, seed, headcount)
+    contacts = build_contacts(spec, seed, wf, n_days)
+    pay, pay_breaches = build_pay(spec, seed, wf, contacts, n_days)
+    tables = {
+        "staff": wf.staff,
+        "roles": roles_table(spec, wf.staff),
+        "skills": wf.skills,
+        "contacts": contacts,
+        "intervals": build_intervals(spec, seed, contacts, n_days),
+        "leavers": build_leavers(spec, seed, wf),
+        "pay": pay,
+        "training": build_training(spec, seed),
+        "incidents": build_incidents(spec, seed, wf.staff, contacts, pay_breaches, n_days),
+    }
+    return World(spec, seed, headcount, n_days, tables, wf.traits)
