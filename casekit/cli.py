@@ -75,20 +75,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     )
     parser = _Parser(prog="casekit", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"casekit {_version()}")
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=_Parser
-    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser(
-        "standard", parents=[common], help=t("cli.help_standard"), description=t("cli.help_standard")
-    )
+    p = sub.add_parser("standard", parents=[common], help=t("cli.help_standard"), description=t("cli.help_standard"))
     p.add_argument("--json", action="store_true", help=t("cli.help_json"))
     p.set_defaults(func=_cmd_standard)
 
-    sc = sub.add_parser(
-        "scenario", parents=[common], help=t("cli.help_scenario"), description=t("cli.help_scenario")
-    )
+    sc = sub.add_parser("scenario", parents=[common], help=t("cli.help_scenario"), description=t("cli.help_scenario"))
     ssub = sc.add_subparsers(dest="action", metavar="ACTION", title=t("cli.actions"), parser_class=_Parser)
     ssub.required = True
     p = ssub.add_parser(
@@ -168,7 +162,7 @@ def _cmd_scenario_build(args: argparse.Namespace, lang: str) -> int:
     world = _load_world(args)
     manifest = world.write(args.out)
     rows = [(t("cli.col_table", lang), t("cli.col_rows", lang), "sha256")]
-    for name, entry in manifest["tables"].items():
+    for entry in manifest["tables"].values():
         rows.append((entry["file"], str(entry["rows"]), entry["sha256"][:12]))
     print(
         t(
@@ -214,16 +208,12 @@ def _cmd_scenario_show(args: argparse.Namespace, lang: str) -> int:
     print(_table(rows, right_from=1))
     print()
     print(t("cli.show_kpis", lang))
-    kpi_rows: list[Sequence[str]] = [
-        (t("cli.col_kpi", lang), t("cli.col_median", lang), t("cli.col_target", lang))
-    ]
+    kpi_rows: list[Sequence[str]] = [(t("cli.col_kpi", lang), t("cli.col_median", lang), t("cli.col_target", lang))]
     targets = spec.targets.model_dump()
     target_key = {"aht_s": "aht_seconds", "conversion": "sales_conversion"}
     for key, value in s.kpi_medians.items():
         target = targets.get(target_key.get(key, key))
-        kpi_rows.append(
-            (t(f"kpi.{key}", lang), _fmt_kpi(key, value), "" if target is None else _fmt_kpi(key, target))
-        )
+        kpi_rows.append((t(f"kpi.{key}", lang), _fmt_kpi(key, value), "" if target is None else _fmt_kpi(key, target)))
     print(_table(kpi_rows, right_from=1))
     print()
     tv = s.turnover

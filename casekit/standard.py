@@ -280,9 +280,7 @@ class _Checker:
         return {lang: str(value.get(lang, "")) for lang in LANGS}
 
 
-def _parse_standard(
-    text: str, source_name: str, *, expected_counts: Mapping[Kind, int] = EXPECTED_COUNTS
-) -> Standard:
+def _parse_standard(text: str, source_name: str, *, expected_counts: Mapping[Kind, int] = EXPECTED_COUNTS) -> Standard:
     """Parse and validate the YAML text of a unit; ``source_name`` names the file in problems.
 
     Every problem found is collected and raised together as one :class:`StandardDataError`.
@@ -340,9 +338,7 @@ def _parse_standard(
         elif element_id is not None:
             known = cast(Kind, kind)
             if not _ID_PATTERNS[known].fullmatch(element_id):
-                check.add(
-                    f"{where}.id", "element_id_format", element_id, kind=known, example=_ID_EXAMPLES[known]
-                )
+                check.add(f"{where}.id", "element_id_format", element_id, kind=known, example=_ID_EXAMPLES[known])
             kinds.setdefault(element_id, known)
         for lang in LANGS:
             if not _is_text(raw.get(lang)):
@@ -361,9 +357,7 @@ def _parse_standard(
             elif isinstance(element_id, str):
                 match = _ID_PATTERNS["indicator"].fullmatch(element_id)
                 if match is not None and parent != f"T{match.group(1)}":
-                    check.add(
-                        f"{where}.parent", "element_parent_matches", parent, parent=f"T{match.group(1)}"
-                    )
+                    check.add(f"{where}.parent", "element_parent_matches", parent, parent=f"T{match.group(1)}")
         elif parent is not None:
             check.add(f"{where}.parent", "element_no_parent", parent)
         refs = raw.get("refs", [])

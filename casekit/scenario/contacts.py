@@ -31,9 +31,7 @@ def dates_of(spec: OrgSpec, days: int) -> list[dt.date]:
 
 
 def blended_aht(spec: OrgSpec) -> float:
-    return sum(c.share * c.aht_seconds for c in spec.channels.values()) / sum(
-        c.share for c in spec.channels.values()
-    )
+    return sum(c.share * c.aht_seconds for c in spec.channels.values()) / sum(c.share for c in spec.channels.values())
 
 
 def build_contacts(spec: OrgSpec, seed: int, wf: Workforce, days: int) -> pd.DataFrame:
@@ -66,9 +64,7 @@ def build_contacts(spec: OrgSpec, seed: int, wf: Workforce, days: int) -> pd.Dat
     scheduled = np.rint(sched_h * 3600).astype(np.int64)
     present = works & ~absent
     logged = np.where(present, np.rint(scheduled * np.clip(rng.normal(0.985, 0.02, (p, d)), 0.85, 1.05)), 0)
-    adherence = np.clip(
-        person(perf.adherence, 0.02) - 0.02 * stress + rng.normal(0, 0.025, (p, d)), 0.55, 0.99
-    )
+    adherence = np.clip(person(perf.adherence, 0.02) - 0.02 * stress + rng.normal(0, 0.025, (p, d)), 0.55, 0.99)
     adherent = np.where(present, np.rint(scheduled * adherence), 0)
     availability = np.clip(person(perf.availability, 0.006) + rng.normal(0, 0.006, (p, d)), 0.9, 0.999)
     available = np.rint(logged * availability)

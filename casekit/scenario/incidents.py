@@ -17,6 +17,7 @@ import yaml
 
 from casekit.scenario.catalogs import load_roles
 from casekit.scenario.contacts import dates_of
+from casekit.scenario.pay import PayBreach
 from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec
 
@@ -41,7 +42,7 @@ def build_incidents(
     seed: int,
     staff: pd.DataFrame,
     contacts: pd.DataFrame,
-    pay_breaches: pd.DataFrame,
+    pay_breaches: list[PayBreach],
     days: int,
 ) -> pd.DataFrame:
     rng = stream(seed, "incidents")
@@ -74,14 +75,15 @@ def build_incidents(
             }
         )
 
-    for b in pay_breaches.itertuples(index=False):
+    for b in pay_breaches:
         t = tpl["templates"][b.kind]
+        params: dict[str, Any]
         if b.kind == "overtime_over_cap":
             params = {"month": b.month, "hours": b.value}
+        elif b.hourly:  # hourly staff: report the hourly rate paid
+            params = {"month": b.month, "pay": f"{b.value:.0f}/h", "wage": f"{b.wage_hourly}/h"}
         else:
-            params = {"month": b.month, "pay": b.value, "wage": b.wage["monthly"]}
-            if b.value < b.wage["monthly"] / 2:  # hourly staff: report the hourly rate
-                params = {"month": b.month, "pay": b.value, "wage": f"{b.wage['hourly']}/h"}
+            params = {"month": b.month, "pay": f"{b.value:.0f}", "wage": b.wage_monthly}
         add(
             b.date,
             b.kind,

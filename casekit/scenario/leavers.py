@@ -26,16 +26,14 @@ def build_leavers(spec: OrgSpec, seed: int, wf: Workforce) -> pd.DataFrame:
     rng = stream(seed, "leavers")
     tv = spec.turnover
     headcount = len(wf.staff)
-    n = int(round(tv.annual_rate * headcount * tv.history_days / 365))
+    n = round(tv.annual_rate * headcount * tv.history_days / 365)
     if n == 0:
         return pd.DataFrame(columns=_COLUMNS)
 
     leave_offset = rng.integers(1, tv.history_days + 1, n)
     leave_date = [spec.start_date - dt.timedelta(days=int(o)) for o in leave_offset]
     early = rng.random(n) < tv.early_leaver_share
-    tenure = np.where(
-        early, rng.integers(7, EARLY_TENURE_DAYS, n), EARLY_TENURE_DAYS + rng.exponential(600, n)
-    )
+    tenure = np.where(early, rng.integers(7, EARLY_TENURE_DAYS, n), EARLY_TENURE_DAYS + rng.exponential(600, n))
     tenure = tenure.astype(int)
     hire_date = [ld - dt.timedelta(days=int(t)) for ld, t in zip(leave_date, tenure, strict=True)]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,21 @@ from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec, minimum_wage
 from casekit.scenario.staff import Workforce
 
-__all__ = ["build_pay", "months_of"]
+__all__ = ["PayBreach", "build_pay", "months_of"]
+
+
+@dataclass(frozen=True)
+class PayBreach:
+    """A breach seeded into the pay table: what, when, who, and the figure that breaks the rule."""
+
+    kind: str  # "overtime_over_cap" or "under_minimum_wage"
+    month: str
+    date: str  # last day of the month
+    staff_id: str
+    value: float  # overtime hours, or the base pay (monthly) / hourly rate (hourly) paid
+    hourly: bool
+    wage_monthly: int
+    wage_hourly: int
 
 
 def months_of(spec: OrgSpec, days: int) -> list[str]:
@@ -27,7 +42,7 @@ def months_of(spec: OrgSpec, days: int) -> list[str]:
 
 def build_pay(
     spec: OrgSpec, seed: int, wf: Workforce, contacts: pd.DataFrame, days: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, list[PayBreach]]:
     rng = stream(seed, "pay")
     law = load_law()["overtime"]
     staff = wf.staff
@@ -37,18 +52,27 @@ def build_pay(
     qa = worked.groupby(["staff_id", "month"])["qa_score"].mean().to_dict()
     stress = wf.traits["stress"].to_dict()
     rows = []
-    breaches = []
+    breaches: list[PayBreach] = []
+    people = list(
+        zip(
+            staff["staff_id"].astype(str).tolist(),
+            staff["hire_date"].astype(str).tolist(),
+            staff["pay_basis"].astype(str).tolist(),
+            staff["base_pay"].astype(float).tolist(),
+            strict=True,
+        )
+    )
     for month in months_of(spec, days):
         year, mon = int(month[:4]), int(month[5:])
         wage = minimum_wage(year) or {"monthly": 0, "hourly": 0}
         month_end = dt.date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()
-        for s in staff.itertuples(index=False):
-            if s.hire_date > month_end:
+        for staff_id, hire_date, pay_basis, base_pay in people:
+            if hire_date > month_end:
                 continue
-            hourly_basis = s.pay_basis == "hourly"
-            hours_paid = round(hours.get((s.staff_id, month), 0.0), 1) if hourly_basis else np.nan
-            base = float(s.base_pay * hours_paid) if hourly_basis else float(s.base_pay)
-            rate = float(s.base_pay) if hourly_basis else s.base_pay / law["monthly_hours_basis"]
+            hourly_basis = pay_basis == "hourly"
+            hours_paid = round(hours.get((staff_id, month), 0.0), 1) if hourly_basis else np.nan
+            base = float(base_pay * hours_paid) if hourly_basis else float(base_pay)
+            rate = float(base_pay) if hourly_basis else base_pay / law["monthly_hours_basis"]
             if rng.random() < spec.regulatory.breach_rates.under_minimum_wage_per_staff_month:
                 if hourly_basis:
                     rate = float(wage["hourly"] - rng.integers(4, 15))
@@ -56,29 +80,46 @@ def build_pay(
                 else:
                     base = float(wage["monthly"] - rng.integers(2, 15) * 100)
                     rate = base / law["monthly_hours_basis"]
-                breaches.append(("under_minimum_wage", month, month_end, s.staff_id, round(base), wage))
-            mean_ot = spec.pay.overtime_hours_mean * np.exp(0.25 * stress[s.staff_id])
+                breaches.append(
+                    PayBreach(
+                        "under_minimum_wage",
+                        month,
+                        month_end,
+                        staff_id,
+                        round(rate if hourly_basis else base),
+                        hourly_basis,
+                        wage["monthly"],
+                        wage["hourly"],
+                    )
+                )
+            mean_ot = spec.pay.overtime_hours_mean * np.exp(0.25 * stress[staff_id])
             ot = float(np.clip(np.round(rng.gamma(2.0, mean_ot / 2.0), 1), 0, law["monthly_cap_hours"]))
             if rng.random() < spec.regulatory.breach_rates.overtime_over_cap_per_staff_month:
-                ot = float(
-                    np.round(rng.uniform(law["monthly_cap_hours"] + 1, law["monthly_cap_hours"] + 18), 1)
+                ot = float(np.round(rng.uniform(law["monthly_cap_hours"] + 1, law["monthly_cap_hours"] + 18), 1))
+                breaches.append(
+                    PayBreach(
+                        "overtime_over_cap",
+                        month,
+                        month_end,
+                        staff_id,
+                        ot,
+                        hourly_basis,
+                        wage["monthly"],
+                        wage["hourly"],
+                    )
                 )
-                breaches.append(("overtime_over_cap", month, month_end, s.staff_id, ot, wage))
             ot_pay = round(ot * rate * law["premium_first_two_hours"])
-            q = qa.get((s.staff_id, month), np.nan)
+            q = qa.get((staff_id, month), np.nan)
             perf = 1.0 if np.isnan(q) else (q / 100 / spec.performance.qa) ** 2
-            bonus_base = float(s.base_pay) if not hourly_basis else base
+            bonus_base = float(base_pay) if not hourly_basis else base
             gets = rng.random() > 0.12
-            bonus = (
-                round(max(0.0, spec.pay.bonus_share_of_base * bonus_base * perf * rng.normal(1, 0.3)) / 10)
-                * 10
-            )
+            bonus = round(max(0.0, spec.pay.bonus_share_of_base * bonus_base * perf * rng.normal(1, 0.3)) / 10) * 10
             bonus = bonus if gets else 0
             rows.append(
                 (
                     month,
-                    s.staff_id,
-                    s.pay_basis,
+                    staff_id,
+                    pay_basis,
                     hours_paid,
                     round(base),
                     ot,
@@ -101,5 +142,4 @@ def build_pay(
             "gross_pay",
         ],
     )
-    found = pd.DataFrame(breaches, columns=["kind", "month", "date", "staff_id", "value", "wage"])
-    return pay, found
+    return pay, breaches

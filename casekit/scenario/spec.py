@@ -303,8 +303,8 @@ def _semantic_problems(source: str, spec: OrgSpec) -> list[Problem]:
             )
         )
     share_sum("roles", {k: v.share for k, v in spec.roles.items()})
-    share_sum("contracts", dict(spec.contracts))
-    share_sum("shifts", dict(spec.shifts))
+    share_sum("contracts", {str(k): v for k, v in spec.contracts.items()})
+    share_sum("shifts", {str(k): v for k, v in spec.shifts.items()})
     share_sum("channels", {k: v.share for k, v in spec.channels.items()})
     opening, closing = spec.open_hours
     if not (0 <= opening < closing <= 24):
@@ -334,9 +334,7 @@ def _semantic_problems(source: str, spec: OrgSpec) -> list[Problem]:
     for factor, weight in spec.turnover.exit_factor_weights.items():
         if weight <= 0:
             problems.append(
-                Problem(
-                    source, f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), {"limit": 0}
-                )
+                Problem(source, f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), {"limit": 0})
             )
     return problems
 

@@ -68,9 +68,9 @@ def build_workforce(spec: OrgSpec, seed: int, headcount: int) -> Workforce:
     team[support] = SUPPORT_TEAM
 
     gender = np.where(rng.random(n) < spec.female_share, "F", "M").astype(object)
-    contract = _choice(rng, dict(spec.contracts), n)
+    contract = _choice(rng, {str(k): v for k, v in spec.contracts.items()}, n)
     contract[~np.isin(role, ["agent", "senior_agent"])] = "permanent"
-    shift = _choice(rng, dict(spec.shifts), n)
+    shift = _choice(rng, {str(k): v for k, v in spec.shifts.items()}, n)
     shift[~np.isin(role, ["agent", "senior_agent"])] = "day"
 
     # Tenure: exponential with the mean stay the turnover rate implies; senior roles need experience first.

@@ -37,9 +37,7 @@ def build_training(spec: OrgSpec, seed: int) -> pd.DataFrame:
         for kind in chosen:
             cost, hours, capacity, _ = OFFER_TYPES[kind]
             also = [s.id for s in load_skills() if s.category == skill.category and s.id != skill.id]
-            covered = [skill.id] + (
-                [also[rng.integers(len(also))]] if kind == "vendor_course" and also else []
-            )
+            covered = [skill.id] + ([also[rng.integers(len(also))]] if kind == "vendor_course" and also else [])
             zh, en = _TITLE[kind]
             rows.append(
                 {
@@ -48,9 +46,7 @@ def build_training(spec: OrgSpec, seed: int) -> pd.DataFrame:
                     "title_en": en.format(skill=skill.en),
                     "skills": ";".join(covered),
                     "category": skill.category,
-                    "cost_per_person": int(
-                        round(cost * spec.training.cost_scale * rng.uniform(0.8, 1.25), -1)
-                    ),
+                    "cost_per_person": int(round(cost * spec.training.cost_scale * rng.uniform(0.8, 1.25), -1)),
                     "hours": float(np.round(hours * rng.uniform(0.75, 1.5) * 2) / 2),
                     "capacity": int(max(1, round(capacity * rng.uniform(0.7, 1.3)))),
                     "provider": _PROVIDER[kind],

@@ -42,7 +42,8 @@ class World:
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
-            return tables[name]
+            table: pd.DataFrame = tables[name]
+            return table
         raise AttributeError(name)
 
     def csv_bytes(self, name: str) -> bytes:
