@@ -50,8 +50,14 @@ class World:
         text = self.tables[name].to_csv(index=False, lineterminator="\n")
         return text.encode("utf-8")
 
-    def manifest(self) -> dict[str, Any]:
+    def manifest(self, sha256: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """What identifies this world and its files; ``sha256`` gives hashes already computed, by table."""
         from casekit import __version__
+
+        hashes = dict(sha256 or {})
+        for name in TABLES:
+            if name not in hashes:
+                hashes[name] = hashlib.sha256(self.csv_bytes(name)).hexdigest()
 
         spec_json = self.spec.model_dump_json(by_alias=True)
         return {
@@ -67,7 +73,7 @@ class World:
                     "file": f"{name}.csv",
                     "rows": len(self.tables[name]),
                     "columns": list(self.tables[name].columns),
-                    "sha256": hashlib.sha256(self.csv_bytes(name)).hexdigest(),
+                    "sha256": hashes[name],
                 }
                 for name in TABLES
             },
@@ -79,12 +85,12 @@ class World:
         if target.exists() and not target.is_dir():
             raise UsageError(t("scenario.out_not_dir", None, path=str(target)))
         target.mkdir(parents=True, exist_ok=True)
-        tables = {}
+        tables: dict[str, str] = {}
         for name in TABLES:
             data = self.csv_bytes(name)
             write_atomic(target / f"{name}.csv", data)
             tables[name] = hashlib.sha256(data).hexdigest()
-        manifest = self.manifest()
+        manifest = self.manifest(tables)
         write_atomic(
             target / "manifest.json",
             (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
