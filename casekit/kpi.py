@@ -12,6 +12,7 @@ daily ratios, so a day with few contacts weighs what it should:
 - ``qa``            mean QA form score (0-100) over evaluated contacts; an auto-failed form counts as 0
 - ``conversion``    sales / sales-eligible contacts
 - ``contacts_per_hour`` handled contacts / logged-in hours
+- ``handled`` and ``sales`` are counts for the group
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = ["KPI_COLUMNS", "kpis"]
 
 KPI_COLUMNS = (
     "handled",
+    "sales",
     "aht_s",
     "adherence",
     "availability",
@@ -69,6 +71,7 @@ def kpis(contacts: pd.DataFrame, by: Sequence[str] | str = "staff_id") -> pd.Dat
     handle = sums["talk_s"] + sums["hold_s"] + sums["acw_s"]
     out = pd.DataFrame(index=sums.index)
     out["handled"] = sums["handled"]
+    out["sales"] = sums["sales"]
     out["aht_s"] = _ratio(handle, sums["handled"])
     out["adherence"] = _ratio(sums["adherent_s"], sums["scheduled_s"])
     out["availability"] = _ratio(sums["available_s"], sums["logged_in_s"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
+from casekit.validation import got as _got
+from casekit.validation import pydantic_problems
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -156,85 +158,8 @@ class OrgSpec(_Model):
     training: Training
 
 
-_EXPECT_BY_TYPE = {
-    "missing": "expect.present",
-    "extra_forbidden": "expect.known_field",
-    "int_type": "expect.int",
-    "int_parsing": "expect.int",
-    "int_from_float": "expect.int",
-    "float_type": "expect.number",
-    "float_parsing": "expect.number",
-    "string_type": "expect.string",
-    "bool_type": "expect.bool",
-    "date_type": "expect.date",
-    "date_parsing": "expect.date",
-    "date_from_datetime_inexact": "expect.date",
-    "dict_type": "expect.mapping",
-    "model_type": "expect.mapping",
-    "list_type": "expect.list",
-    "tuple_type": "expect.pair",
-    "too_short": "expect.too_short",
-    "too_long": "expect.pair",
-    "greater_than": "expect.gt",
-    "greater_than_equal": "expect.ge",
-    "less_than": "expect.lt",
-    "less_than_equal": "expect.le",
-    "literal_error": "expect.one_of",
-    "string_pattern_mismatch": "expect.slug",
-    "string_too_short": "expect.nonempty",
-}
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _got(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _allowed_fields(loc: tuple[int | str, ...]) -> str:
-    """The field names allowed beside an unknown one, for the error message."""
-    model: Any = OrgSpec
-    for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            return ""
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            # a dict value (e.g. roles.<name>): step into its value type
-            args = getattr(model, "__args__", None)
-            model = args[-1] if args else None
-            continue
-        model = field.annotation
-    fields = getattr(model, "model_fields", None)
-    if not fields:
-        return ""
-    return ", ".join(f.alias or name for name, f in fields.items())
-
-
 def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
-    problems = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        kind = e["type"]
-        key = _EXPECT_BY_TYPE.get(kind, "expect.other")
-        params: dict[str, Any] = {"msg": e.get("msg", "")}
-        ctx = e.get("ctx") or {}
-        for name in ("gt", "ge", "lt", "le", "min_length", "expected"):
-            if name in ctx:
-                params["limit" if name not in ("expected", "min_length") else name] = ctx[name]
-        if kind == "extra_forbidden":
-            params["allowed"] = _allowed_fields(loc)
-        got = "" if kind == "missing" else _got(e.get("input"))
-        problems.append(Problem(source, _field_path(loc), key, got, params))
-    return problems
+    return pydantic_problems(source, err, OrgSpec)
 
 
 def _semantic_problems(source: str, spec: OrgSpec) -> list[Problem]:

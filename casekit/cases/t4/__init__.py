@@ -1,0 +1,16 @@
+"""T4 — pay and incentive schemes (P4.1-P4.4): scheme model, payout calculator with explanations."""
+
+from casekit.cases.t4.payout import PayoutResult, compute_payouts, period_kpis
+from casekit.cases.t4.scheme import KPI_DIRECTIONS, Component, Gate, Measure, Scheme, parse_scheme
+
+__all__ = [
+    "KPI_DIRECTIONS",
+    "Component",
+    "Gate",
+    "Measure",
+    "PayoutResult",
+    "Scheme",
+    "compute_payouts",
+    "parse_scheme",
+    "period_kpis",
+]

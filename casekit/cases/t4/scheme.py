@@ -1,0 +1,153 @@
+"""An incentive scheme (N6) as data: the candidate designs it, the answer document stores it, the grader rebuilds it.
+
+A scheme pays per period (a calendar month). Each component pays a role-specific base amount (``pay``: rewards
+set by responsibility, P4.2) scaled by how the type turns KPI results into money:
+
+- ``commission``       ``pay`` NT$ per sale, counted only when the person passes the component's gates (a QA gate
+                       makes it a commission per QA-passed sale)
+- ``threshold_bonus``  ``pay`` when the single measure reaches its target
+- ``tiered``           ``pay`` x the fraction of the highest band the single measure reaches
+- ``scorecard``        ``pay`` x sum(weight x achievement), each achievement capped at ``achievement_cap``
+- ``team_bonus``       a scorecard on team-level measures, paid to every eligible member of the team
+- ``non_cash``         time off, recognition or a competition (the ``top_n`` best on the measure), budgeted at
+                       ``pay`` as its cash equivalent
+
+Gates (quality, attendance) set a component to zero for a person below them; ``cap`` limits a component per
+person and period; the scheme's ``cap_per_person`` limits a person's cash total; ``budget_per_period`` is what
+the centre can spend. Achievement = value / target, or target / value for a KPI where lower is better (AHT).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from casekit.errors import Problem, SpecError
+from casekit.validation import pydantic_problems
+
+__all__ = [
+    "COMPONENT_TYPES",
+    "KPI_DIRECTIONS",
+    "SCHEME_ROLES",
+    "Band",
+    "Component",
+    "Gate",
+    "Measure",
+    "Scheme",
+    "SchemeError",
+    "parse_scheme",
+]
+
+# +1: higher is better; -1: lower is better.
+KPI_DIRECTIONS: dict[str, int] = {
+    "aht_s": -1,
+    "adherence": 1,
+    "availability": 1,
+    "fcr": 1,
+    "csat": 1,
+    "qa": 1,
+    "conversion": 1,
+    "contacts_per_hour": 1,
+    "handled": 1,
+    "sales": 1,
+}
+SCHEME_ROLES = ("agent", "senior_agent", "team_leader")
+COMPONENT_TYPES = ("commission", "threshold_bonus", "tiered", "scorecard", "team_bonus", "non_cash")
+
+Kpi = Literal[
+    "aht_s", "adherence", "availability", "fcr", "csat", "qa", "conversion", "contacts_per_hour", "handled", "sales"
+]
+RoleName = Literal["agent", "senior_agent", "team_leader"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Measure(_Model):
+    kpi: Kpi
+    level: Literal["individual", "team"] = "individual"
+    weight: float = Field(default=1.0, gt=0, le=1)
+    target: float = Field(gt=0)
+
+
+class Gate(_Model):
+    """A minimum (or, for lower-is-better KPIs, a maximum) a person must reach for the component to pay."""
+
+    kpi: Kpi
+    threshold: float = Field(gt=0)
+
+
+class Band(_Model):
+    threshold: float = Field(gt=0)
+    fraction: float = Field(ge=0, le=3)
+
+
+class Component(_Model):
+    id: str = Field(min_length=1, max_length=40)
+    type: Literal["commission", "threshold_bonus", "tiered", "scorecard", "team_bonus", "non_cash"]
+    pay: dict[RoleName, float] = Field(min_length=1)
+    measures: list[Measure] = Field(default_factory=list)
+    bands: list[Band] = Field(default_factory=list)
+    gates: list[Gate] = Field(default_factory=list)
+    achievement_cap: float = Field(default=1.2, ge=1, le=3)
+    cap: float | None = Field(default=None, gt=0)
+    non_cash_kind: Literal["time_off", "recognition", "competition"] | None = None
+    top_n: int | None = Field(default=None, ge=1)
+
+
+class Scheme(_Model):
+    schema_version: Literal[1] = 1
+    name: str = Field(default="", max_length=200)
+    budget_per_period: float = Field(gt=0)
+    cap_per_person: float | None = Field(default=None, gt=0)
+    components: list[Component] = Field(min_length=1)
+
+
+class SchemeError(SpecError):
+    """A scheme is malformed or inconsistent (all problems at once)."""
+
+
+def _consistency(scheme: Scheme, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, c in enumerate(scheme.components):
+        where = f"components[{i}]"
+        if c.id in seen:
+            problems.append(Problem(source, f"{where}.id", "expect.unique_component", repr(c.id)))
+        seen.add(c.id)
+        for role, amount in c.pay.items():
+            if amount < 0:
+                problems.append(Problem(source, f"{where}.pay.{role}", "expect.ge", repr(amount), {"limit": 0}))
+        single = c.type in ("threshold_bonus", "tiered", "non_cash")
+        if single and len(c.measures) != 1:
+            problems.append(Problem(source, f"{where}.measures", "expect.one_measure", str(len(c.measures))))
+        if c.type in ("scorecard", "team_bonus") and not c.measures:
+            problems.append(Problem(source, f"{where}.measures", "expect.too_short", "0", {"min_length": 1}))
+        if c.type in ("scorecard", "team_bonus") and c.measures:
+            total = sum(m.weight for m in c.measures)
+            if abs(total - 1) > 0.011:
+                problems.append(Problem(source, f"{where}.measures", "expect.weights_sum", f"{total:.3f}"))
+        if c.type == "team_bonus" and any(m.level != "team" for m in c.measures):
+            problems.append(Problem(source, f"{where}.measures", "expect.team_level", ""))
+        if c.type == "tiered" and not c.bands:
+            problems.append(Problem(source, f"{where}.bands", "expect.too_short", "0", {"min_length": 1}))
+        if c.type == "non_cash":
+            if c.non_cash_kind is None:
+                problems.append(Problem(source, f"{where}.non_cash_kind", "expect.present"))
+            if c.non_cash_kind == "competition" and c.top_n is None:
+                problems.append(Problem(source, f"{where}.top_n", "expect.present"))
+    return problems
+
+
+def parse_scheme(data: object, source: str = "scheme") -> Scheme:
+    """Validate ``data`` (a mapping, e.g. from an answer document) into a :class:`Scheme`; all problems at once."""
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as exc:
+        raise SchemeError(pydantic_problems(source, exc, Scheme)) from None
+    problems = _consistency(scheme, source)
+    if problems:
+        raise SchemeError(problems)
+    return scheme

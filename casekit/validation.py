@@ -1,0 +1,94 @@
+"""Turning pydantic validation errors into :class:`~casekit.errors.Problem` lines (file, field, expected, got)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from casekit.errors import Problem
+
+__all__ = ["got", "pydantic_problems"]
+
+
+_EXPECT_BY_TYPE = {
+    "missing": "expect.present",
+    "extra_forbidden": "expect.known_field",
+    "int_type": "expect.int",
+    "int_parsing": "expect.int",
+    "int_from_float": "expect.int",
+    "float_type": "expect.number",
+    "float_parsing": "expect.number",
+    "string_type": "expect.string",
+    "bool_type": "expect.bool",
+    "date_type": "expect.date",
+    "date_parsing": "expect.date",
+    "date_from_datetime_inexact": "expect.date",
+    "dict_type": "expect.mapping",
+    "model_type": "expect.mapping",
+    "list_type": "expect.list",
+    "tuple_type": "expect.pair",
+    "too_short": "expect.too_short",
+    "too_long": "expect.pair",
+    "greater_than": "expect.gt",
+    "greater_than_equal": "expect.ge",
+    "less_than": "expect.lt",
+    "less_than_equal": "expect.le",
+    "literal_error": "expect.one_of",
+    "string_pattern_mismatch": "expect.slug",
+    "string_too_short": "expect.nonempty",
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def got(value: Any) -> str:
+    """A short repr of a value that came, for messages."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_fields(root: Any, loc: tuple[int | str, ...]) -> str:
+    """The field names allowed beside an unknown one, for the error message."""
+    model: Any = root
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            return ""
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            # a dict value (e.g. roles.<name>): step into its value type
+            args = getattr(model, "__args__", None)
+            model = args[-1] if args else None
+            continue
+        model = field.annotation
+    fields = getattr(model, "model_fields", None)
+    if not fields:
+        return ""
+    return ", ".join(f.alias or name for name, f in fields.items())
+
+
+def pydantic_problems(source: str, err: ValidationError, root: Any) -> list[Problem]:
+    """One :class:`Problem` per pydantic error; ``root`` is the validated model class (for allowed field names)."""
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        kind = e["type"]
+        key = _EXPECT_BY_TYPE.get(kind, "expect.other")
+        params: dict[str, Any] = {"msg": e.get("msg", "")}
+        ctx = e.get("ctx") or {}
+        for name in ("gt", "ge", "lt", "le", "min_length", "expected"):
+            if name in ctx:
+                params["limit" if name not in ("expected", "min_length") else name] = ctx[name]
+        if kind == "extra_forbidden":
+            params["allowed"] = _allowed_fields(root, loc)
+        came = "" if kind == "missing" else got(e.get("input"))
+        problems.append(Problem(source, _field_path(loc), key, came, params))
+    return problems
