@@ -43,6 +43,8 @@ _EXPECT_BY_TYPE = {
 def _field_path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic marks an invalid mapping key this way; the key itself names the field
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:

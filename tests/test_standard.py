@@ -325,13 +325,9 @@ def test_unreadable_documents(text: str, expected: str, field: str) -> None:
 
 
 def test_header_and_structure_problems() -> None:
-    text = (
-        packaged_yaml().replace("schema_version: 1", "schema_version: 2").replace("level: 4", "level: four")
-    )
+    text = packaged_yaml().replace("schema_version: 1", "schema_version: 2").replace("level: 4", "level: four")
     text = text.replace("  en: Manage customer service department staff\n", "")
-    text = text.replace(
-        "- id: T2\n    kind: task\n", "- id: T2\n    kind: task\n    parent: T1\n    zh_TW: x\n"
-    )
+    text = text.replace("- id: T2\n    kind: task\n", "- id: T2\n    kind: task\n    parent: T1\n    zh_TW: x\n")
     text = text.replace("- id: K3\n", "- id: P3\n", 1)
     with pytest.raises(StandardDataError) as info:
         _parse_standard(text, "unit.yaml")
@@ -361,9 +357,7 @@ def test_indicator_parent_must_match_its_number() -> None:
 
 @pytest.mark.parametrize("domain", ["standard", "expect"])
 def test_catalogs_complete_and_sorted(domain: str) -> None:
-    files = {
-        lang: json.loads((LOCALES / lang / f"{domain}.json").read_text(encoding="utf-8")) for lang in LANGS
-    }
+    files = {lang: json.loads((LOCALES / lang / f"{domain}.json").read_text(encoding="utf-8")) for lang in LANGS}
     keys = [list(data) for data in files.values()]
     assert all(k == sorted(k) for k in keys)
     assert all(set(k) == set(keys[0]) for k in keys)

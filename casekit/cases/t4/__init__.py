@@ -1,7 +1,7 @@
 """T4 — pay and incentive schemes (P4.1-P4.4): scheme model, payout calculator with explanations."""
 
 from casekit.cases.t4.payout import PayoutResult, compute_payouts, period_kpis
-from casekit.cases.t4.scheme import KPI_DIRECTIONS, Component, Gate, Measure, Scheme, parse_scheme
+from casekit.cases.t4.scheme import KPI_DIRECTIONS, Component, Gate, Measure, Scheme, SchemeError, parse_scheme
 
 __all__ = [
     "KPI_DIRECTIONS",
@@ -10,6 +10,7 @@ __all__ = [
     "Measure",
     "PayoutResult",
     "Scheme",
+    "SchemeError",
     "compute_payouts",
     "parse_scheme",
     "period_kpis",
