@@ -53,7 +53,9 @@ def main() -> int:
     print(f"world: {args.org}, {args.staff} staff x {args.days} days, {rows:,} rows in {len(world.tables)} tables")
     print(f"build (median of {args.repeat}):            {med(build_s):6.2f} s  ({rows / med(build_s):,.0f} rows/s)")
     print(f"write, casekit (atomic + sha256): {med(write_s):6.2f} s")
-    print(f"write, plain DataFrame.to_csv:    {med(plain_s):6.2f} s  (casekit/plain = {med(write_s) / med(plain_s):.2f}x)")
+    print(
+        f"write, plain DataFrame.to_csv:    {med(plain_s):6.2f} s  (casekit/plain = {med(write_s) / med(plain_s):.2f}x)"
+    )
     print(f"build + write:                    {med(build_s) + med(write_s):6.2f} s")
     print(f"peak RSS:                         {peak_mb:6.0f} MB")
     return 0

@@ -14,6 +14,7 @@ from typing import Any
 from casekit.i18n import get_lang, t
 
 __all__ = [
+    "AnswerError",
     "CasekitError",
     "NotFoundError",
     "Problem",
@@ -94,3 +95,46 @@ class ScenarioError(SpecError):
 
 class StandardDataError(SpecError):
     """The packaged competency-unit data is malformed (a packaging bug, not a user error)."""
+
+
+class RubricError(SpecError):
+    """A rubric file is malformed: every problem (syntax, types, unknown unit elements or checks) together."""
+
+
+class GradebookError(CasekitError):
+    """The gradebook file cannot be used: not a casekit gradebook, or a schema version this casekit cannot read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message,))
+
+
+__all__ += ["GradebookError", "RubricError"]
+
+
+class AnswerError(SpecError):
+    """An answer document is malformed: bad JSON, wrong schema version, or invalid fields (all at once)."""
+
+
+class ExecutionError(CasekitError, RuntimeError):
+    """One or more notebooks of a batch failed; ``keys`` names them. The batch itself went on to the end."""
+
+    def __init__(self, message: str, keys: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.keys = tuple(keys)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.keys))
+
+
+__all__ += ["ExecutionError"]

@@ -83,7 +83,8 @@ def pydantic_problems(source: str, err: ValidationError, root: Any) -> list[Prob
     for e in err.errors():
         loc = tuple(e["loc"])
         kind = e["type"]
-        key = _EXPECT_BY_TYPE.get(kind, "expect.other")
+        # validators raise PydanticCustomError("casekit_<name>", ...) to name their own catalog key expect.<name>
+        key = f"expect.{kind[8:]}" if kind.startswith("casekit_") else _EXPECT_BY_TYPE.get(kind, "expect.other")
         params: dict[str, Any] = {"msg": e.get("msg", "")}
         ctx = e.get("ctx") or {}
         for name in ("gt", "ge", "lt", "le", "min_length", "expected"):

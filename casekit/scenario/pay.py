@@ -73,7 +73,9 @@ def build_pay(
             hours_paid = round(hours.get((staff_id, month), 0.0), 1) if hourly_basis else np.nan
             base = float(base_pay * hours_paid) if hourly_basis else float(base_pay)
             rate = float(base_pay) if hourly_basis else base_pay / law["monthly_hours_basis"]
-            if rng.random() < spec.regulatory.breach_rates.under_minimum_wage_per_staff_month:
+            underpaid = rng.random() < spec.regulatory.breach_rates.under_minimum_wage_per_staff_month
+            # an hourly rate is only underpaid when hours are paid at it: with none, the pay table could not show it
+            if underpaid and not (hourly_basis and hours_paid == 0):
                 if hourly_basis:
                     rate = float(wage["hourly"] - rng.integers(4, 15))
                     base = rate * hours_paid

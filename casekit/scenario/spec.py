@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
@@ -45,6 +45,19 @@ Exposure = Literal[
     "fair_trade",
     "telecom",
 ]
+
+
+def _iso_date(value: Any) -> Any:
+    """A quoted ISO date ("2026-01-05") as a date: strict mode alone would reject the string it asks for."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # left to the schema, which reports it as expect.date
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class _Model(BaseModel):
@@ -141,7 +154,7 @@ class OrgSpec(_Model):
     title: Text
     description: Text
     industry: str = Field(min_length=1)
-    start_date: dt.date
+    start_date: IsoDate
     days: int = Field(ge=7, le=730)
     headcount: int = Field(ge=5, le=20000)
     open_hours: list[int] = Field(min_length=2, max_length=2)

@@ -1,0 +1,349 @@
+"""Rubrics as data: the YAML files in ``rubrics/`` that map a case's criteria to the competency unit.
+
+A rubric lists criteria; each names the unit elements it evidences (P, K, S, E ids), its assessment method
+(M1–M3), whether it is essential, its two levels with bilingual descriptors, and how it is judged: by a
+registered automatic check or by an assessor. Loading collects every problem (YAML syntax, wrong types, missing
+or unknown fields, unknown element ids, unknown checks or missing check parameters, duplicate criterion ids)
+and raises them together as one :class:`~casekit.errors.RubricError`, so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, Self
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from casekit.errors import NotFoundError, Problem, RubricError
+from casekit.i18n import normalise_lang, t
+from casekit.rubric.checks import CheckRegistry
+from casekit.rubric.checks import registry as default_registry
+from casekit.standard import load_standard
+
+__all__ = [
+    "ELEMENT_KINDS",
+    "SCHEMA_VERSION",
+    "Criterion",
+    "JudgedBy",
+    "Level",
+    "Rubric",
+    "Text",
+    "load_rubric",
+    "parse_rubric",
+]
+
+SCHEMA_VERSION: Final = 1
+
+#: The kinds of unit element a criterion may evidence: performance indicators, knowledge, skills, evidence.
+ELEMENT_KINDS: Final = ("indicator", "knowledge", "skill", "evidence")
+
+_IDENT: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+_LEVEL_IDS: Final = ("met", "not_yet_met")
+
+
+# --- field validators: each raises a custom error whose type is the ``expect.*`` key that explains it ---------
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("nonempty", "a non-empty string")
+    return value
+
+
+def _unit_element(value: str) -> str:
+    unit = load_standard()
+    if value not in unit or unit.get(value).kind not in ELEMENT_KINDS:
+        raise PydanticCustomError("rubric_element", "a P, K, S or E element", {"code": unit.code})
+    return value
+
+
+def _unit_method(value: str) -> str:
+    methods = [m.id for m in load_standard().of_kind("method")]
+    if value not in methods:
+        raise PydanticCustomError("method_id", "an assessment method", {"allowed": ", ".join(methods)})
+    return value
+
+
+def _check_name(value: str, info: ValidationInfo) -> str:
+    checks = _registry_of(info)
+    if value not in checks:
+        raise PydanticCustomError("known_check", "a registered check", {"allowed": ", ".join(checks.names())})
+    return value
+
+
+def _two_levels(levels: tuple[Level, ...]) -> tuple[Level, ...]:
+    if sorted(level.id for level in levels) != sorted(_LEVEL_IDS):
+        raise PydanticCustomError("levels", "one level met and one level not_yet_met")
+    return levels
+
+
+def _registry_of(info: ValidationInfo) -> CheckRegistry:
+    checks = info.context.get("registry") if isinstance(info.context, dict) else None
+    return checks if isinstance(checks, CheckRegistry) else default_registry
+
+
+NonBlank = Annotated[StrictStr, AfterValidator(_nonblank)]
+Ident = Annotated[StrictStr, Field(pattern=_IDENT)]
+
+
+# --- the model -----------------------------------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    # Not strict: strict mode refuses a YAML list where a tuple is declared. Scalars are Strict* instead, so
+    # "yes" is not a bool and "1" is not an int.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text in each language."""
+
+    zh_tw: NonBlank = Field(alias="zh-TW")
+    en: NonBlank
+
+    def get(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (default: the current language)."""
+        return self.zh_tw if normalise_lang(lang) == "zh-TW" else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh-TW": self.zh_tw, "en": self.en}
+
+
+class Level(_Model):
+    """One level of a criterion with what it looks like."""
+
+    id: Literal["met", "not_yet_met"]
+    descriptor: Text
+
+
+class JudgedBy(_Model):
+    """How a criterion is judged: ``{check: NAME, params: {...}}`` or ``{assessor: true}``."""
+
+    check: Annotated[NonBlank, AfterValidator(_check_name)] | None = None
+    params: dict[StrictStr, Any] = Field(default_factory=dict)
+    assessor: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self, info: ValidationInfo) -> Self:
+        automatic = self.check is not None and self.assessor is None
+        by_assessor = self.check is None and self.assessor is True and "params" not in self.model_fields_set
+        if not (automatic or by_assessor):
+            raise PydanticCustomError("judged_by", "either a check or an assessor")
+        if self.check is not None:
+            missing = [p for p in _registry_of(info).required_params(self.check) if p not in self.params]
+            if missing:
+                raise PydanticCustomError(
+                    "check_params", "missing params", {"check": self.check, "missing": ", ".join(missing)}
+                )
+        return self
+
+    @property
+    def automatic(self) -> bool:
+        return self.check is not None
+
+
+class Criterion(_Model):
+    """One criterion: what it evidences, by which method, whether essential, and how it is judged."""
+
+    id: Ident
+    title: Text
+    elements: tuple[Annotated[StrictStr, AfterValidator(_unit_element)], ...] = Field(min_length=1)
+    method: Annotated[StrictStr, AfterValidator(_unit_method)]
+    essential: StrictBool
+    levels: Annotated[tuple[Level, ...], AfterValidator(_two_levels)]
+    judged_by: JudgedBy
+
+    def level(self, level_id: str) -> Level:
+        """The level ``met`` or ``not_yet_met``."""
+        return next(level for level in self.levels if level.id == level_id)
+
+
+class Rubric(_Model):
+    """A validated rubric for one case."""
+
+    schema_version: StrictInt
+    id: Ident
+    case: Ident
+    title: Text
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion ``criterion_id``; :class:`~casekit.errors.NotFoundError` if the rubric has none."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise NotFoundError(t("rubric.unknown_criterion", rubric=self.id, criterion=criterion_id))
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        """Every unit element the criteria name, each once, in the order first named."""
+        return tuple(dict.fromkeys(e for c in self.criteria for e in c.elements))
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Every assessment method the criteria use, each once."""
+        return tuple(dict.fromkeys(c.method for c in self.criteria))
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+_EXPECT_BY_TYPE: Final = {
+    "missing": "expect.present",
+    "extra_forbidden": "expect.known_field",
+    "int_type": "expect.int",
+    "bool_type": "expect.bool",
+    "string_type": "expect.string",
+    "dict_type": "expect.mapping",
+    "model_type": "expect.mapping",
+    "model_attributes_type": "expect.mapping",
+    "tuple_type": "expect.list",
+    "list_type": "expect.list",
+    "too_short": "expect.too_short",
+    "literal_error": "expect.one_of",
+    "string_pattern_mismatch": "expect.ident",
+}
+_CUSTOM_TYPES: Final = ("nonempty", "rubric_element", "method_id", "known_check", "levels", "judged_by", "check_params")
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not part.startswith("function-"):  # pydantic's name for an Annotated validator step
+            out += f".{part}" if out else part
+    return out
+
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``tuple[Criterion, ...]`` or ``JudgedBy | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is not None or isinstance(annotation, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _allowed_fields(loc: tuple[int | str, ...]) -> str:
+    """The field names allowed beside an unknown one, for the message."""
+    model: type[BaseModel] | None = Rubric
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return ""
+        model = _model_in(model.model_fields[part].annotation)
+    if model is None:
+        return ""
+    return ", ".join(f.alias or name for name, f in model.model_fields.items())
+
+
+def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        kind = e["type"]
+        ctx = e.get("ctx") or {}
+        value = e.get("input")
+        if kind == "too_short" and isinstance(value, list) and len(value) >= ctx.get("min_length", 0):
+            continue  # pydantic's echo of failed items, each already reported on its own
+        key = f"expect.{kind}" if kind in _CUSTOM_TYPES else _EXPECT_BY_TYPE.get(kind, "expect.other")
+        if kind == "string_type" and isinstance(value, bool):
+            key = "expect.string_not_bool"  # YAML 1.1 reads an unquoted yes/no/on/off as a boolean
+        params: dict[str, Any] = {"msg": e.get("msg", "")}
+        params.update({k: v for k, v in ctx.items() if k != "error"})
+        if kind == "extra_forbidden":
+            params["allowed"] = _allowed_fields(loc)
+        got = "" if kind in ("missing", "judged_by", "check_params") else _got(value)
+        problems.append(Problem(source, _field_path(loc), key, got, params))
+    return problems
+
+
+def _duplicate_ids(source: str, data: dict[str, Any]) -> list[Problem]:
+    """Criterion ids used twice; checked on the raw data so it is reported beside every other problem."""
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return []
+    first: dict[str, int] = {}
+    problems = []
+    for i, raw in enumerate(criteria):
+        cid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(cid, str):
+            continue
+        if cid in first:
+            problems.append(
+                Problem(source, f"criteria[{i}].id", "expect.unique_criterion", _got(cid), {"first": first[cid]})
+            )
+        else:
+            first[cid] = i
+    return problems
+
+
+def parse_rubric(text: str, source: str, *, registry: CheckRegistry | None = None) -> Rubric:
+    """Validate the YAML ``text`` of a rubric; ``source`` names it in messages.
+
+    Check names are looked up in ``registry`` (default: the shared one), so register a case's checks before
+    loading its rubric.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RubricError([Problem(source, where, "expect.yaml", str(reason))]) from None
+    if not isinstance(data, dict):
+        raise RubricError([Problem(source, "", "expect.top_mapping", type(data).__name__)])
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
+        # refuse other versions up front: their fields would only produce misleading problems
+        raise RubricError(
+            [Problem(source, "schema_version", "expect.schema_version", _got(version), {"version": SCHEMA_VERSION})]
+        )
+    problems = _duplicate_ids(source, data)
+    context = {"registry": registry if registry is not None else default_registry}
+    try:
+        rubric = Rubric.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems[:0] = _pydantic_problems(source, exc)
+        raise RubricError(problems) from None
+    if problems:
+        raise RubricError(problems)
+    return rubric
+
+
+def load_rubric(path: str | os.PathLike[str], *, registry: CheckRegistry | None = None) -> Rubric:
+    """Read and validate the rubric file at ``path``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricError([Problem(str(p), "", "expect.file_exists")]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise RubricError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
+    return parse_rubric(text, str(p), registry=registry)
