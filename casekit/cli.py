@@ -101,7 +101,28 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         p.add_argument("--staff", type=_nonneg_int, metavar="N", help=t("cli.help_staff"))
         p.add_argument("--days", type=_nonneg_int, metavar="N", help=t("cli.help_days"))
         p.set_defaults(func=func)
+    p = sub.add_parser("grade", parents=[common], help=t("cli.help_grade"), description=t("cli.help_grade"))
+    p.add_argument("submissions", metavar="SUBMISSIONS_DIR", help=t("cli.help_submissions"))
+    p.add_argument("--out", required=True, metavar="DIR", help=t("cli.help_grade_out"))
+    p.add_argument("--jobs", type=_positive_int, default=2, metavar="N", help=t("cli.help_jobs"))
+    p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS", help=t("cli.help_timeout"))
+    p.add_argument("--rubric", metavar="PATH", help=t("cli.help_rubric"))
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("demo", parents=[common], help=t("cli.help_demo"), description=t("cli.help_demo"))
+    p.add_argument("--out", default="casekit-demo", metavar="DIR", help=t("cli.help_demo_out"))
+    p.add_argument("--candidates", type=_positive_int, default=7, metavar="N", help=t("cli.help_candidates"))
+    p.add_argument("--org", default="bank-cards", metavar="NAME", help=t("cli.help_org_demo"))
+    p.add_argument("--jobs", type=_positive_int, default=2, metavar="N", help=t("cli.help_jobs"))
+    p.set_defaults(func=_cmd_demo)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    n = _nonneg_int(value)
+    if n == 0:
+        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value))
+    return n
 
 
 def _version() -> str:
@@ -234,6 +255,88 @@ def _cmd_scenario_show(args: argparse.Namespace, lang: str) -> int:
     for kind, count in sorted(s.breaches.items()):
         print(f"  {t(f'incident.{kind}', lang)}: {count}")
     return EXIT_OK
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr for a batch (the runner calls it from the parent process)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int, key: str, status: str) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None:
+            self._bar = tqdm(total=total, unit="nb", file=sys.stderr, dynamic_ncols=True)
+        self._bar.set_postfix_str(f"{key}: {t(f'runner.status_{status}')}", refresh=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self._bar.close()
+
+
+def _print_outcomes(outcomes: Sequence[Any], out: str, lang: str) -> int:
+    from pathlib import Path
+
+    rows: list[Sequence[str]] = [
+        (t("cli.col_candidate", lang), t("cli.col_decision", lang), t("cli.col_met", lang), t("cli.col_status", lang))
+    ]
+    for o in outcomes:
+        if o.result is not None:
+            d = o.result["decision"]
+            rows.append(
+                (o.result["candidate_id"], d["label"], f"{d['met']}/{d['total']}", t(f"runner.status_{o.status}", lang))
+            )
+        else:
+            rows.append((o.key, "-", "-", t("runner.status_failed", lang)))
+    print(_table(rows))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        print(t("cli.grade_failed_line", lang, key=o.key, reason=o.reason or "-"), file=sys.stderr)
+    print()
+    print(
+        t(
+            "cli.grade_done",
+            lang,
+            ok=sum(o.status == "ok" for o in outcomes),
+            skipped=sum(o.status == "skipped" for o in outcomes),
+            failed=len(failed),
+            index=str(Path(out).resolve() / "index.html"),
+        )
+    )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_grade(args: argparse.Namespace, lang: str) -> int:
+    from casekit.batch import grade_folder
+
+    outcomes = grade_folder(
+        args.submissions,
+        args.out,
+        jobs_n=args.jobs,
+        lang=lang,
+        timeout=float(args.timeout),
+        rubric=args.rubric,
+        progress=_ProgressBar(),
+    )
+    return _print_outcomes(outcomes, args.out, lang)
+
+
+def _cmd_demo(args: argparse.Namespace, lang: str) -> int:
+    from casekit.demo import run_demo
+
+    def announce(n: int, total: int, candidate: str) -> None:
+        print(t("demo.writing", lang, n=n, total=total, candidate=candidate), file=sys.stderr)
+
+    outcomes = run_demo(
+        args.out,
+        candidates=args.candidates,
+        lang=lang,
+        org=args.org,
+        jobs_n=args.jobs,
+        progress=_ProgressBar(),
+        on_candidate=announce,
+    )
+    return _print_outcomes(outcomes, args.out, lang)
 
 
 def _fmt_kpi(key: str, value: float) -> str:

@@ -57,7 +57,9 @@ def bar_chart(
 ) -> str:
     """A horizontal bar chart as inline SVG (negative values to the left of the axis); ``reference`` draws a line."""
     n = len(values)
-    row, left, pad = 24, 170, 10
+    # room for the longest label: CJK characters are about twice as wide as Latin ones at this size
+    label_px = max([sum(12 if ord(ch) > 0x2E80 else 7 for ch in str(label)) for label in labels] + [40])
+    row, left, pad = 24, min(300, label_px + 12), 10
     height = n * row + 40
     span = max([abs(v) for v in values] + ([abs(reference)] if reference is not None else []) + [1e-9])
     has_neg = any(v < 0 for v in values)

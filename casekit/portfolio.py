@@ -51,8 +51,8 @@ STATIC_MIME_TYPES: tuple[str, ...] = (
     "text/plain",
 )
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-CRITERION_STATES: tuple[str, ...] = ("met", "not_yet_met", "awaiting_assessor")
-DECISION_STATES: tuple[str, ...] = ("competent", "not_yet_competent", "pending")
+CRITERION_STATES: tuple[str, ...] = ("met", "not_yet_met", "awaiting_assessor", "error")
+DECISION_STATES: tuple[str, ...] = ("competent", "not_yet_competent", "awaiting_assessor", "failed")
 PORTFOLIO_TEMPLATE = "casekit_portfolio"
 
 
@@ -132,6 +132,7 @@ def render_portfolio(
     lang: str | None = None,
     *,
     show_input: bool = False,
+    candidate_id: str | None = None,
 ) -> Path:
     """Export an executed notebook to one self-contained HTML page at ``out_html_path`` (written atomically).
 
@@ -141,13 +142,15 @@ def render_portfolio(
     # lazy: nbformat costs over a second to import, which the CLI's start-up should not pay
     import nbformat
 
-    from casekit.scenario.world import write_atomic
+    from casekit.atomic import write_atomic
 
     code = normalise_lang(lang)
     source = Path(executed_notebook_path)
     nb = strip_dynamic_outputs(nbformat.read(source, as_version=4))  # type: ignore[no-untyped-call]
     meta = nb.metadata.get("casekit", {})
     candidate = str(meta.get("candidate_id", "")) if isinstance(meta, Mapping) else ""
+    if candidate_id is not None:  # the grader knows it from the answer document; the notebook cannot set it
+        candidate = candidate_id
     facts = []
     if candidate:
         facts.append((t("portfolio.candidate", code), candidate))
@@ -241,7 +244,7 @@ def render_index(
     import jinja2
     from markupsafe import Markup
 
-    from casekit.scenario.world import write_atomic
+    from casekit.atomic import write_atomic
 
     code = normalise_lang(lang)
     rows = [IndexEntry.coerce(e) for e in entries]

@@ -231,7 +231,8 @@ def build_case(
 
         raise UsageError(t("t4profile.unknown", lang, profile=profile, profiles=", ".join(PROFILES)))
     case = T4Case(org, seed, candidate_id, lang, world=world)
-    headroom = 0.85 if profile == "over_budget" else 1.08
+    # a careful candidate leaves room for the improvement the scheme is meant to buy; the flawed one does not
+    headroom = 0.85 if profile == "over_budget" else 1.2
     case.set_scheme(_budgeted(case, _scheme(case, profile), headroom))
     review = case.simulate()
     kinds = ("calculation_error", "over_cap") if profile == "missed_anomalies" else None
