@@ -67,6 +67,24 @@ def _keys(files: list[Path]) -> dict[Path, str]:
     return keys
 
 
+def _marks_digest(gradebook: Path, submission: Path) -> bytes:
+    """A digest of every mark recorded for the submission's candidate and case (empty when there are none)."""
+    if not gradebook.is_file():
+        return b""
+    try:
+        doc = json.loads(submission.read_text(encoding="utf-8"))
+        key = f"{doc['candidate_id']}/{doc['case']}"
+    except (ValueError, KeyError, TypeError):
+        return b""  # a malformed submission has no marks to show; grading will report it
+    from casekit.gradebook import Gradebook
+
+    with Gradebook(gradebook) as book:
+        if book.submission(key) is None:
+            return b""
+        history = [m.to_json() for m in book.mark_history(key)]
+    return json.dumps(history, sort_keys=True).encode("utf-8")
+
+
 def grade_folder(
     submissions: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -108,7 +126,8 @@ def grade_folder(
             "gradebook": str(gradebook),
             "result_path": str(root / "results" / f"{key}.json"),
         }
-        sha = hashlib.sha256(f.read_bytes() + rubric_path.read_bytes()).hexdigest()
+        # the assessors' marks are part of what a portfolio shows: a new mark makes the submission stale
+        sha = hashlib.sha256(f.read_bytes() + rubric_path.read_bytes() + _marks_digest(gradebook, f)).hexdigest()
         jobs.append(Job(key, notebook_path, Path("executed") / f"{key}.ipynb", params, sha))
     report = run_batch(jobs, out_dir=root, jobs_n=jobs_n, timeout=timeout, progress=progress)
 

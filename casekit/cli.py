@@ -109,6 +109,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--rubric", metavar="PATH", help=t("cli.help_rubric"))
     p.set_defaults(func=_cmd_grade)
 
+    p = sub.add_parser("mark", parents=[common], help=t("cli.help_mark"), description=t("cli.help_mark"))
+    p.add_argument("gradebook", metavar="GRADEBOOK", help=t("cli.help_gradebook"))
+    p.add_argument("candidate", metavar="CANDIDATE_ID", help=t("cli.help_candidate"))
+    p.add_argument("criterion", metavar="CRITERION_ID", help=t("cli.help_criterion"))
+    p.add_argument("result", choices=["met", "not_yet_met"], help=t("cli.help_result"))
+    p.add_argument("--assessor", required=True, help=t("cli.help_assessor"))
+    p.add_argument("--reason", required=True, help=t("cli.help_reason"))
+    p.add_argument("--case", default="T4", help=t("cli.help_case"))
+    p.set_defaults(func=_cmd_mark)
+
     p = sub.add_parser("demo", parents=[common], help=t("cli.help_demo"), description=t("cli.help_demo"))
     p.add_argument("--out", default="casekit-demo", metavar="DIR", help=t("cli.help_demo_out"))
     p.add_argument("--candidates", type=_positive_int, default=7, metavar="N", help=t("cli.help_candidates"))
@@ -319,6 +329,37 @@ def _cmd_grade(args: argparse.Namespace, lang: str) -> int:
         progress=_ProgressBar(),
     )
     return _print_outcomes(outcomes, args.out, lang)
+
+
+def _cmd_mark(args: argparse.Namespace, lang: str) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from casekit.errors import UsageError
+    from casekit.gradebook import Gradebook
+    from casekit.rubric import AssessorMark
+
+    if not Path(args.gradebook).is_file():
+        raise UsageError(t("cli.no_gradebook", lang, path=args.gradebook))
+    key = f"{args.candidate}/{args.case}"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    with Gradebook(args.gradebook) as book:
+        if book.submission(key) is None:
+            raise UsageError(t("cli.unknown_submission", lang, key=key))
+        book.add_mark(key, AssessorMark(args.criterion, args.assessor, args.result, args.reason, now))
+        decision = book.decision(key)
+    label = decision.label(lang) if decision is not None else "-"
+    print(
+        t(
+            "cli.marked",
+            lang,
+            key=key,
+            criterion=args.criterion,
+            result=t(f"rubric.state_{args.result}", lang),
+            decision=label,
+        )
+    )
+    return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace, lang: str) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
-from casekit.errors import Problem
+from casekit.errors import Problem, SpecError
 
-__all__ = ["got", "pydantic_problems"]
+__all__ = ["got", "load_versioned_yaml", "pydantic_problems"]
 
 
 _EXPECT_BY_TYPE = {
@@ -95,3 +96,24 @@ def pydantic_problems(source: str, err: ValidationError, root: Any) -> list[Prob
         came = "" if kind == "missing" else got(e.get("input"))
         problems.append(Problem(source, _field_path(loc), key, came, params))
     return problems
+
+
+def load_versioned_yaml(text: str, source: str, version: int, error: type[SpecError]) -> dict[str, Any]:
+    """Parse a YAML data file that must be a mapping with ``schema_version`` ``version``.
+
+    A syntax error names the line and column; another version is refused up front, since its fields would only
+    produce misleading problems. Raises ``error`` (a :class:`SpecError` subclass) with the problem.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error([Problem(source, where, "expect.yaml", str(reason))]) from None
+    if not isinstance(data, dict):
+        raise error([Problem(source, "", "expect.top_mapping", type(data).__name__)])
+    found = data.get("schema_version")
+    if isinstance(found, int) and not isinstance(found, bool) and found != version:
+        raise error([Problem(source, "schema_version", "expect.schema_version", got(found), {"version": version})])
+    return data

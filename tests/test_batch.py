@@ -171,3 +171,55 @@ def test_portfolio_renders_offline_in_chromium(graded) -> None:  # type: ignore[
     for heading in ("1. The incentive scheme", "3. Effectiveness over three simulated months", "7. Decision"):
         assert heading in text
     assert charts >= 2 and rows > 20
+
+
+def test_assessor_marks_survive_regrading_and_refresh_the_portfolio(submissions: Path, tmp_path: Path) -> None:
+    good = tmp_path / "subs"
+    good.mkdir()
+    (good / "cand-strong.json").write_bytes((submissions / "cand-strong.json").read_bytes())
+    out = tmp_path / "out"
+    first = run_casekit("grade", str(good), "--out", str(out), "--lang", "en")
+    assert first.returncode == 0, first.stderr
+    book = str(out / "gradebook.sqlite")
+    for criterion in ("T4-C11", "T4-C12", "T4-C13"):
+        marked = run_casekit(
+            "mark",
+            book,
+            "cand-strong",
+            criterion,
+            "met",
+            "--assessor",
+            "Lin",
+            "--reason",
+            "clear and specific",
+            "--lang",
+            "en",
+        )
+        assert marked.returncode == 0, marked.stderr
+    assert "decision now: competent" in marked.stdout
+    changed = run_casekit(
+        "mark",
+        book,
+        "cand-strong",
+        "T4-C12",
+        "not_yet_met",
+        "--assessor",
+        "Chen",
+        "--reason",
+        "second opinion: no improvement proposed",
+        "--lang",
+        "en",
+    )
+    assert "not yet competent" in changed.stdout
+    regraded = run_casekit("grade", str(good), "--out", str(out), "--lang", "en")
+    assert "graded 1, skipped (graded and unchanged) 0" in regraded.stdout  # new marks make the page stale
+    result = json.loads(next((out / "results").glob("*.json")).read_text(encoding="utf-8"))
+    assert result["decision"]["outcome"] == "not_yet_competent"
+    c12 = next(c for c in result["criteria"] if c["id"] == "T4-C12")
+    assert [m["assessor"] for m in c12["marks"]] == ["Lin", "Chen"]
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM marks").fetchone()[0] == 4
+    page = next((out / "portfolios").glob("*.html")).read_text(encoding="utf-8")
+    assert "second opinion: no improvement proposed" in page
+    bad = run_casekit("mark", book, "nobody", "T4-C11", "met", "--assessor", "x", "--reason", "y", "--lang", "en")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

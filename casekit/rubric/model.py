@@ -15,7 +15,6 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -35,6 +34,7 @@ from casekit.i18n import normalise_lang, t
 from casekit.rubric.checks import CheckRegistry
 from casekit.rubric.checks import registry as default_registry
 from casekit.standard import load_standard
+from casekit.validation import load_versioned_yaml
 
 __all__ = [
     "ELEMENT_KINDS",
@@ -310,21 +310,7 @@ def parse_rubric(text: str, source: str, *, registry: CheckRegistry | None = Non
     Check names are looked up in ``registry`` (default: the shared one), so register a case's checks before
     loading its rubric.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RubricError([Problem(source, where, "expect.yaml", str(reason))]) from None
-    if not isinstance(data, dict):
-        raise RubricError([Problem(source, "", "expect.top_mapping", type(data).__name__)])
-    version = data.get("schema_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
-        # refuse other versions up front: their fields would only produce misleading problems
-        raise RubricError(
-            [Problem(source, "schema_version", "expect.schema_version", _got(version), {"version": SCHEMA_VERSION})]
-        )
+    data = load_versioned_yaml(text, source, SCHEMA_VERSION, RubricError)
     problems = _duplicate_ids(source, data)
     context = {"registry": registry if registry is not None else default_registry}
     try:

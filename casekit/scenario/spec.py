@@ -11,14 +11,13 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
 from casekit.validation import got as _got
-from casekit.validation import pydantic_problems
+from casekit.validation import load_versioned_yaml, pydantic_problems
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -285,29 +284,7 @@ def minimum_wage(year: int) -> dict[str, int] | None:
 
 def parse_spec(text: str, source: str) -> OrgSpec:
     """Validate the YAML ``text`` of a spec; ``source`` names it in messages."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError([Problem(source, where, "expect.yaml", str(reason))]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(source, "", "expect.top_mapping", type(data).__name__)])
-    version = data.get("schema_version")
-    if isinstance(version, int) and version != SCHEMA_VERSION:
-        # refuse other versions up front: their fields would only produce misleading problems
-        raise ScenarioError(
-            [
-                Problem(
-                    source,
-                    "schema_version",
-                    "expect.schema_version",
-                    _got(version),
-                    {"version": SCHEMA_VERSION},
-                )
-            ]
-        )
+    data = load_versioned_yaml(text, source, SCHEMA_VERSION, ScenarioError)
     try:
         spec = OrgSpec.model_validate(data)
     except ValidationError as exc:
