@@ -43,8 +43,10 @@ def main() -> int:
         outcomes = grade_folder(subs, work / "casekit", jobs_n=args.jobs, lang="en")
         ours = time.perf_counter() - t0
         ok = sum(o.status == "ok" for o in outcomes)
-        print(f"casekit grade --jobs {args.jobs}: {ok}/{len(outcomes)} graded in {ours:.1f} s "
-              f"= {ok / ours:.2f} portfolios/s (execution + portfolio pages + index)")
+        print(
+            f"casekit grade --jobs {args.jobs}: {ok}/{len(outcomes)} graded in {ours:.1f} s "
+            f"= {ok / ours:.2f} portfolios/s (execution + portfolio pages + index)"
+        )
 
         t0 = time.perf_counter()
         runs = 0
@@ -53,9 +55,23 @@ def main() -> int:
         loop_out.mkdir()
         for f in files:
             subprocess.run(
-                ["papermill", str(DEFAULT_NOTEBOOK), str(loop_out / f"{f.stem}.ipynb"), "-p", "submission", str(f),
-                 "-p", "rubric", str(DEFAULT_RUBRIC), "-p", "lang", "en", "--no-progress-bar"],
-                check=True, capture_output=True,
+                [
+                    "papermill",
+                    str(DEFAULT_NOTEBOOK),
+                    str(loop_out / f"{f.stem}.ipynb"),
+                    "-p",
+                    "submission",
+                    str(f),
+                    "-p",
+                    "rubric",
+                    str(DEFAULT_RUBRIC),
+                    "-p",
+                    "lang",
+                    "en",
+                    "--no-progress-bar",
+                ],
+                check=True,
+                capture_output=True,
             )
             runs += 1
         loop = time.perf_counter() - t0

@@ -54,13 +54,17 @@ def main() -> int:
     n_lines = len(ledger.paid)
     plain = _ms(lambda: audit_tools.recompute(ledger, world), max(3, args.repeat // 5))
     lines_per_period = n_lines
-    print(f"world: {args.staff} staff x {args.days} days, {len(world.contacts):,} contact rows; "
-          f"{len(result.lines):,} payout lines over {len(result.periods)} periods")
+    print(
+        f"world: {args.staff} staff x {args.days} days, {len(world.contacts):,} contact rows; "
+        f"{len(result.lines):,} payout lines over {len(result.periods)} periods"
+    )
     print(f"casekit, warm (KPI tables cached): median {warm[0]:7.1f} ms  max {warm[1]:7.1f} ms")
     print(f"casekit, cold (KPIs from contacts): median {cold[0]:7.1f} ms  max {cold[1]:7.1f} ms")
-    print(f"plain row-by-row recompute of ONE period ({lines_per_period:,} lines): median {plain[0]:7.1f} ms  "
-          f"-> per line {plain[0] / lines_per_period * 1000:.1f} us vs casekit "
-          f"{warm[0] / len(result.lines) * 1000:.1f} us")
+    print(
+        f"plain row-by-row recompute of ONE period ({lines_per_period:,} lines): median {plain[0]:7.1f} ms  "
+        f"-> per line {plain[0] / lines_per_period * 1000:.1f} us vs casekit "
+        f"{warm[0] / len(result.lines) * 1000:.1f} us"
+    )
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
