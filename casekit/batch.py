@@ -82,7 +82,7 @@ def _marks_digest(gradebook: Path, submission: Path) -> bytes:
         if book.submission(key) is None:
             return b""
         history = [m.to_json() for m in book.mark_history(key)]
-    return json.dumps(history, sort_keys=True).encode("utf-8")
+    return json.dumps(history, sort_keys=True).encode("utf-8") if history else b""
 
 
 def grade_folder(

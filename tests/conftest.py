@@ -13,6 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+# Debian's chromium, driven by Playwright (its own browser download does not work here). Without the
+# background-networking flags chromium keeps trying to reach the internet (TESTING.md).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _clean_env(**extra: str) -> dict[str, str]:

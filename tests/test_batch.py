@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import run_casekit
+from conftest import CHROMIUM, CHROMIUM_FLAGS, run_casekit
 
 from casekit.batch import grade_folder
 from casekit.cases.t4.profiles import build_case
@@ -126,7 +126,7 @@ def test_interrupted_batch_resumes_without_losing_or_duplicating(submissions: Pa
 
 @pytest.mark.browser
 def test_portfolio_renders_offline_in_chromium(graded) -> None:  # type: ignore[no-untyped-def]
-    if not Path("/usr/bin/chromium").exists():
+    if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -134,19 +134,7 @@ def test_portfolio_renders_offline_in_chromium(graded) -> None:  # type: ignore[
     page_path = next((out / "portfolios").glob("cand-strong*.html"))
     refused: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
 
@@ -163,8 +151,6 @@ def test_portfolio_renders_offline_in_chromium(graded) -> None:  # type: ignore[
             text = page.inner_text("body")
             charts = page.locator("svg.ck-chart").count()
             rows = page.locator("table.ck-table tr").count()
-            console_errors: list[str] = []
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         finally:
             browser.close()
     assert refused == []

@@ -15,17 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from casekit.answers import save_answer
 from casekit.cases.t4 import audit_tools
 from casekit.cases.t4.answer import ReportedFigures, T4Answer
-from casekit.cases.t4.audit import Finding, Ledger, match_findings, payout_ledger
+from casekit.cases.t4.audit import Finding, FindingError, Ledger, match_findings, payout_ledger
 from casekit.cases.t4.payout import PayoutResult, compute_payouts, period_kpis
 from casekit.cases.t4.response import simulate_response
 from casekit.cases.t4.review import Review, review_effectiveness
 from casekit.cases.t4.scheme import Scheme, parse_scheme
+from casekit.errors import AnswerError
 from casekit.kpi import kpis
 from casekit.scenario import World, build_world, find_spec, load_spec
+from casekit.validation import pydantic_problems
 
 __all__ = ["T4Case", "full_months", "projected_cost_per_period"]
 
@@ -139,8 +142,8 @@ class T4Case:
             "caps": lambda: audit_tools.caps(ledger),
             "threshold_bunching": lambda: audit_tools.threshold_bunching(ledger, world),
             "gaming_signals": lambda: audit_tools.gaming_signals(world),
-            "pay_gaps": lambda: audit_tools.pay_gaps(ledger, world, by=("gender",)),
-            "pay_gaps_by_team": lambda: audit_tools.pay_gaps(ledger, world, by=("team", "gender")),
+            "pay_gaps": lambda: audit_tools.pay_gaps(ledger, world, by=("gender",), lang=self.lang),
+            "pay_gaps_by_team": lambda: audit_tools.pay_gaps(ledger, world, by=("team", "gender"), lang=self.lang),
         }
         return tools[tool]()
 
@@ -156,8 +159,15 @@ class T4Case:
         "pay_gaps_by_team",
     )
 
-    def add_finding(self, data: Any) -> Finding:
-        finding = data if isinstance(data, Finding) else Finding.model_validate(data)
+    def add_finding(self, data: Any, source: str = "finding") -> Finding:
+        """Validate and record a finding; raises FindingError naming every problem (``source`` names the form)."""
+        if isinstance(data, Finding):
+            finding = data
+        else:
+            try:
+                finding = Finding.model_validate(data)
+            except ValidationError as exc:
+                raise FindingError(pydantic_problems(source, exc, Finding)) from None
         self.findings.append(finding)
         return finding
 
@@ -175,7 +185,7 @@ class T4Case:
         if self.scheme is not None:
             preview_cost = round(projected_cost_per_period(self.preview(), self.world), 2)
         sim_cost, changes = None, {}
-        if self.review is not None and self._review_scheme == self.scheme:
+        if self.review is not None and self.review_is_current:
             sim_cost = round(float(self.review.cost["total"]), 2)
             table = self.review.kpis
             changes = {
@@ -191,7 +201,19 @@ class T4Case:
             audit_budget_variance=None if variance is None else round(float(variance), 2),
         )
 
-    def to_answer(self) -> T4Answer:
+    @property
+    def review_is_current(self) -> bool:
+        """Whether the review was run on the scheme now adopted (else it describes an earlier design)."""
+        return self.review is not None and self._review_scheme == self.scheme
+
+    def to_answer(self, source: str = "answer") -> T4Answer:
+        """The answer document; raises AnswerError naming every problem (``source`` names it in messages)."""
+        try:
+            return self._answer()
+        except ValidationError as exc:
+            raise AnswerError(pydantic_problems(source, exc, T4Answer)) from None
+
+    def _answer(self) -> T4Answer:
         return T4Answer(
             candidate_id=self.candidate_id,
             org=self.org,
@@ -206,7 +228,7 @@ class T4Case:
 
     def save(self, path: str | Path) -> Path:
         """Validate the answer document and write it atomically."""
-        return save_answer(self.to_answer(), path)
+        return save_answer(self.to_answer(str(path)), path)
 
     @classmethod
     def from_answer(cls, doc: T4Answer, *, world: World | None = None) -> T4Case:

@@ -1,0 +1,357 @@
+"""The T4 candidate widgets, driven headless as a candidate would (``.value = ...``, ``.click()``), asserting on the
+case object underneath: the widgets only read and write it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from casekit.answers import load_answer
+from casekit.cases.t4.answer import T4Answer
+from casekit.cases.t4.case import T4Case
+from casekit.cases.t4.payout import explain
+from casekit.cases.t4.scheme import parse_scheme
+from casekit.evidence import esc
+from casekit.i18n import LANGS
+from casekit.scenario import World, build_world, find_spec, load_spec
+from casekit.widgets.t4 import ANSWER_MIME, T4App
+from casekit.widgets.t4.forms import component_data, component_fields, number_text, split_ids
+from casekit.widgets.t4.preview import role_table
+from casekit.widgets.t4.render import cell
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEME = json.loads((FIXTURES / "scheme_balanced.json").read_text(encoding="utf-8"))
+SCRIPT = "<script>alert(1)</script>"
+ORG, SEED = "ecommerce-cs", 3
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world(load_spec(find_spec(ORG)), SEED, days=45)
+
+
+def make_app(world: World, tmp_path: Path, lang: str = "en", cid: str = "cand-1") -> T4App:
+    return T4App.create(ORG, SEED, cid, lang, tmp_path / "answer.json", world=world)
+
+
+@pytest.fixture
+def app(world: World, tmp_path: Path) -> T4App:
+    return make_app(world, tmp_path)
+
+
+def fill_starter(app: T4App) -> None:
+    """Make the starter form valid: a budget, the agent's pay and the measure's target."""
+    b = app.builder
+    b.budget.value = 100000
+    b.editors[0].pay["agent"].value = "2000"
+    b.editors[0].measures.rows[0]["target"].value = 85
+
+
+def paste(app: T4App, scheme: Any = SCHEME) -> None:
+    app.builder.json.value = scheme if isinstance(scheme, str) else json.dumps(scheme)
+    app.builder.apply_json_button.click()
+
+
+def texts_of(widget: Any) -> Iterator[str]:
+    """Every text a widget tree shows: values, descriptions, placeholders, option labels, tab titles."""
+    for name in ("value", "description", "placeholder", "tooltip"):
+        v = getattr(widget, name, None)
+        if isinstance(v, str):
+            yield v
+    for option in getattr(widget, "options", ()) or ():
+        yield str(option[0] if isinstance(option, tuple) else option)
+    yield from (str(x) for x in getattr(widget, "titles", ()) or ())
+    for child in getattr(widget, "children", ()) or ():
+        yield from texts_of(child)
+
+
+# --- the scheme: form, JSON, problems ---------------------------------------------------------------------------
+
+
+def test_the_form_adopts_a_scheme_and_the_preview_shows_case_preview(app: T4App) -> None:
+    assert app.case.scheme is None
+    assert "No scheme adopted yet" in app.builder.status.value
+    fill_starter(app)
+    scheme = app.case.scheme
+    assert scheme is not None and scheme.budget_per_period == 100000
+    (c,) = scheme.components
+    assert (c.id, c.type, c.pay, c.measures[0].kpi, c.measures[0].target) == (
+        "c1",
+        "scorecard",
+        {"agent": 2000},
+        "qa",
+        85,
+    )
+    # the live preview equals what the case computes, figure for figure
+    summary = app.case.preview_summary(app.case.preview())
+    assert app.preview.summary is not None
+    assert app.preview.summary["cost_per_period"] == pytest.approx(summary["cost_per_period"])
+    pd.testing.assert_frame_equal(role_table(app.preview.summary), role_table(summary))
+    html = app.preview.html.value
+    assert f"{summary['cost_per_period']:,.0f}" in html and "<svg" in html
+    for mean in role_table(summary)["mean"]:
+        assert cell(mean, "en") in html
+    # every valid change re-renders it
+    app.builder.budget.value = 50000
+    assert app.case.scheme.budget_per_period == 50000
+    assert "50,000" in app.preview.html.value
+
+
+def test_live_off_applies_only_on_the_button(app: T4App) -> None:
+    app.builder.live.value = False
+    fill_starter(app)
+    assert app.case.scheme is None
+    app.builder.apply_button.click()
+    assert app.case.scheme is not None and app.case.scheme.budget_per_period == 100000
+
+
+def test_an_invalid_form_shows_every_problem_and_keeps_the_last_valid_scheme(app: T4App) -> None:
+    fill_starter(app)
+    adopted = app.case.scheme
+    editor = app.builder.editors[0]
+    editor.measures.add_row({"kpi": "fcr", "weight": 0.5, "target": -1})
+    editor.cap.value = "lots"
+    status = app.builder.status.value
+    assert "2 problem(s)" in status
+    assert "components[0].measures[1].target" in status and "components[0].cap" in status
+    assert app.case.scheme == adopted
+    assert "100,000" in app.preview.html.value  # the preview still shows the scheme in force
+
+
+def test_problems_are_escaped(app: T4App) -> None:
+    bad = {"budget_per_period": -1, "components": [{"id": "x", "type": SCRIPT, "pay": {}}]}
+    paste(app, bad)
+    status = app.builder.status.value
+    assert SCRIPT not in status and "&lt;script&gt;" in status
+    assert status.count("<li>") == 3  # budget, type and pay: all at once
+    assert app.case.scheme is None
+
+
+def test_text_that_is_not_json_names_line_and_column(app: T4App) -> None:
+    paste(app, '{"name": "x",\n  budget: 1}')
+    status = app.builder.status.value
+    assert "line 2, column 3" in status and "valid JSON" in status
+    assert app.case.scheme is None
+
+
+def test_a_pasted_scheme_is_adopted_and_shown_in_the_form(app: T4App) -> None:
+    paste(app)
+    expected = parse_scheme(SCHEME)
+    assert app.case.scheme == expected
+    b = app.builder
+    assert [e.type.value for e in b.editors] == [c.type for c in expected.components]
+    assert b.editors[2].cap.value == "3000" and b.editors[4].top_n.value == "5"
+    assert b.editors[3].bands.value == [{"threshold": 0.65, "fraction": 0.5}, {"threshold": 0.7, "fraction": 1.0}]
+    assert parse_scheme(b.form_data()) == expected  # the form holds exactly the scheme adopted
+    b.to_json_button.click()
+    assert parse_scheme(json.loads(b.json.value)) == expected
+
+
+def test_components_and_rows_are_added_and_removed(app: T4App) -> None:
+    paste(app)
+    b = app.builder
+    b.add_component_button.click()
+    assert [e.id.value for e in b.editors][-1] == "c1"
+    assert (
+        app.case.scheme is not None and len(app.case.scheme.components) == 5
+    )  # the new component has no pay yet: not adopted
+    b.editors[-1].remove_button.click()
+    assert len(b.editors) == 5 and app.case.scheme == parse_scheme(SCHEME)
+    gates = b.editors[0].gates
+    assert len(gates.rows) == 2
+    gates.remove_buttons[1].click()
+    assert [g.kpi for g in app.case.scheme.components[0].gates] == ["qa"]
+    gates.add_button.click()
+    gates.rows[-1]["threshold"].value = 0.8
+    gates.rows[-1]["kpi"].value = "adherence"
+    assert [(g.kpi, g.threshold) for g in app.case.scheme.components[0].gates] == [("qa", 80), ("adherence", 0.8)]
+
+
+def test_the_preview_explains_one_persons_payout(app: T4App) -> None:
+    paste(app)
+    p = app.preview
+    staff = p.staff.options[1][1]
+    p.staff.value = staff
+    period = p.period.value
+    lines = explain(app.case.preview(), staff, period, "en")
+    assert lines and all(esc(line.strip()) in p.explanation.value for line in lines)
+    assert len(re.findall("<li>", p.explanation.value)) == len(lines)
+
+
+# --- explore, simulate, audit -----------------------------------------------------------------------------------
+
+
+def test_explore_tables_and_chart_follow_the_dropdowns(app: T4App) -> None:
+    e = app.explore
+    for by in ("team", "staff", "month", "team_month"):
+        e.by.value = by
+        assert e.table is not None
+        pd.testing.assert_frame_equal(e.table, app.case.explore(by))
+        assert e.html.value.count("<tr>") == len(e.table) + 1
+    e.by.value = "team"
+    e.kpi.value = "aht_s"
+    assert "Average handling time" in e.chart.value and "<svg" in e.chart.value
+    assert e.chart.value.count("<rect") == len(app.case.explore("team"))
+
+
+def test_the_simulation_fills_the_review(app: T4App) -> None:
+    app.simulation.run_button.click()
+    assert "no incentive scheme yet" in app.simulation.status.value  # the case's UsageError, shown
+    paste(app)
+    app.simulation.run_button.click()
+    review = app.case.review
+    assert review is not None and app.simulation.review is review
+    html = app.simulation.html.value
+    assert all(esc(line) in html for line in review.render("en"))
+    assert "Average handling time" in html and html.count("<svg") == 2
+    assert f"{review.cost['total']:,.0f}" in html
+    app.builder.budget.value = 1_000_000
+    assert "run it again" in app.simulation.status.value
+
+
+def test_every_audit_tool_shows_its_output(app: T4App) -> None:
+    a = app.audit
+    assert "E0001" in a.html.value  # the ledger first
+    for tool in T4Case.AUDIT_TOOLS:
+        a.tool.value = tool
+        expected = app.case.audit(tool)
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(a.output, expected)
+            assert a.html.value.count("<tr>") == max(len(expected), 1) + 1
+        else:
+            assert a.output == expected
+            assert a.html.value.count("<tr>") == len(expected) + 1
+        assert "problem" not in a.html.value
+
+
+def test_findings_are_validated_added_escaped_and_removed(app: T4App) -> None:
+    f = app.audit.findings
+    assert f.period.value == app.case.ledger.period
+    f.period.value = "March"
+    f.description.value = SCRIPT
+    f.add_button.click()
+    status = f.status.value
+    assert "period" in status and "corrective_action" in status and app.case.findings == []
+    f.kind.value = "over_cap"
+    f.staff_ids.value = "E0039, E0040"
+    f.period.value = "2026-03"
+    f.component.value = "scorecard"
+    f.corrective_action.value = "recover the excess"
+    f.add_button.click()
+    (finding,) = app.case.findings
+    assert (finding.kind, finding.staff_ids, finding.component, finding.team) == (
+        "over_cap",
+        ["E0039", "E0040"],
+        "scorecard",
+        None,
+    )
+    assert finding.description == SCRIPT  # kept verbatim in the case ...
+    shown = "".join(texts_of(f.list_box))
+    assert SCRIPT not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown  # ... escaped where shown
+    f.remove_buttons[0].click()
+    assert app.case.findings == [] and "No findings yet" in "".join(texts_of(f.list_box))
+
+
+def test_texts_are_bound_to_the_case(app: T4App) -> None:
+    app.texts.justification.value = "because"
+    app.texts.discussion.value = "and so"
+    assert (app.case.justification, app.case.discussion) == ("because", "and so")
+    assert "7 of 20,000" in app.texts.justification_count.value
+
+
+# --- saving and resuming ----------------------------------------------------------------------------------------
+
+
+def test_save_without_a_scheme_shows_the_problem(app: T4App) -> None:
+    app.save.save_button.click()
+    assert "no incentive scheme yet" in app.save.status.value
+    assert not app.answer_path.exists() and app.save.output.outputs == ()
+
+
+def test_save_writes_a_valid_answer_and_the_mime_output(app: T4App) -> None:
+    paste(app)
+    app.simulation.run_button.click()
+    f = app.audit.findings
+    f.staff_ids.value, f.description.value, f.corrective_action.value = "E0001", SCRIPT, "recompute"
+    f.add_button.click()
+    app.texts.justification.value = "balanced"
+    app.save.save_button.click()
+    path = app.answer_path
+    assert str(path.resolve()) in app.save.status.value
+    doc = load_answer(path)
+    assert isinstance(doc, T4Answer) and doc == app.case.to_answer()
+    assert doc.scheme == parse_scheme(SCHEME) and doc.justification == "balanced"
+    assert doc.reported.simulated_cost_total is not None
+    (output,) = app.save.output.outputs
+    assert output["output_type"] == "display_data"
+    assert output["data"][ANSWER_MIME] == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_text_over_the_limit_is_a_problem_not_a_crash(app: T4App) -> None:
+    paste(app)
+    app.texts.discussion.value = "x" * 20_001
+    app.save.save_button.click()
+    assert "discussion" in app.save.status.value and "problem" in app.save.status.value
+    assert not app.answer_path.exists()
+
+
+def test_create_resumes_a_saved_answer(app: T4App, world: World, tmp_path: Path) -> None:
+    paste(app)
+    app.texts.discussion.value = "later"
+    app.save.save_button.click()
+    again = make_app(world, tmp_path)
+    assert again.case.scheme == parse_scheme(SCHEME) and again.case.discussion == "later"
+    assert again.texts.discussion.value == "later"
+    assert parse_scheme(again.builder.form_data()) == again.case.scheme
+    assert "Resumed" in again.header.value and again.preview.summary is not None
+    other = make_app(world, tmp_path, cid="someone-else")
+    assert other.case.scheme is None and "belongs to another case" in other.header.value
+
+
+def test_create_starts_afresh_over_an_invalid_answer_file(world: World, tmp_path: Path) -> None:
+    (tmp_path / "answer.json").write_text('{"schema": "casekit-answer", "case": "T4", "name": "' + SCRIPT + '"}')
+    app = make_app(world, tmp_path)
+    assert app.case.scheme is None
+    assert "could not be read" in app.header.value and SCRIPT not in app.header.value
+
+
+# --- both languages ---------------------------------------------------------------------------------------------
+
+KEY_LIKE = re.compile(r"\b(?:widgets|t4audit|t4review|t4|kpi|evidence|expect|error)\.[a-z][a-z0-9_]*\b")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_both_languages_render_without_missing_keys(lang: str, world: World, tmp_path: Path) -> None:
+    app = make_app(world, tmp_path, lang)
+    paste(app)
+    app.simulation.run_button.click()
+    for tool in T4Case.AUDIT_TOOLS:
+        app.audit.tool.value = tool
+        assert not KEY_LIKE.findall("".join(texts_of(app.audit.widget))), tool
+    app.audit.findings.add_button.click()  # problems, in this language
+    app.save.save_button.click()
+    shown = "\n".join(texts_of(app.widget))
+    assert not KEY_LIKE.findall(shown)
+    if lang == "zh-TW":
+        assert "設計方案" in shown and "已儲存" in shown
+    else:
+        assert "2. Design" in shown and "Saved to" in shown
+
+
+# --- the pure helpers -------------------------------------------------------------------------------------------
+
+
+def test_form_helpers_round_trip() -> None:
+    assert [number_text(v) for v in (None, 3.0, 0.75, 1e20)] == ["", "3", "0.75", "1e+20"]
+    assert split_ids(" E1, E2;E3 、E4\nE5 ") == ["E1", "E2", "E3", "E4", "E5"]
+    scheme = parse_scheme(SCHEME)
+    for c in scheme.components:
+        fields = component_fields(c)
+        rebuilt = component_data(**fields)
+        assert type(c).model_validate(rebuilt) == c
