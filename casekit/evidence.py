@@ -18,6 +18,7 @@ from casekit.standard import load_standard
 
 __all__ = [
     "bar_chart",
+    "cost_chart",
     "criteria_html",
     "decision_html",
     "esc",
@@ -94,6 +95,17 @@ def bar_chart(
     return "".join(parts)
 
 
+def cost_chart(periods: pd.DataFrame, budget: float | None, title: str) -> str:
+    """Incentive cost per period in NT$ thousands, the budget as a reference line."""
+    return bar_chart(
+        [str(p) for p in periods["period"]],
+        [float(v) / 1000 for v in periods["total"]],
+        title=title,
+        unit="k",
+        reference=None if budget is None else float(budget) / 1000,
+    )
+
+
 def header_html(g: GradedCase, lang: str) -> str:
     a = g.answer
     title = g.world.spec.title.get(lang)
@@ -158,14 +170,7 @@ def payouts_html(g: GradedCase, lang: str) -> str:
         for r, v in by_role.iterrows()
     ]
     table = _table([t(f"evidence.col_{k}", lang) for k in ("role", "people", "mean", "median", "max")], rows)
-    periods = result.periods
-    chart = bar_chart(
-        list(periods["period"]),
-        [float(v) / 1000 for v in periods["total"]],
-        title=t("evidence.chart_cost", lang),
-        unit="k",
-        reference=float(result.budget_per_period) / 1000,
-    )
+    chart = cost_chart(result.periods, result.budget_per_period, t("evidence.chart_cost", lang))
     return table + chart
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from casekit.cases.t4.case import T4Case
 from casekit.cases.t4.payout import PayoutResult, explain
 from casekit.errors import CasekitError
-from casekit.evidence import bar_chart, esc
+from casekit.evidence import bar_chart, cost_chart, esc
 from casekit.i18n import t
 from casekit.widgets.t4.base import Panel
 from casekit.widgets.t4.render import histogram, message_html, problems_html, table_html
@@ -118,14 +118,7 @@ class PreviewPanel(Panel):
         verdict = t("widgets.within_budget" if ok else "widgets.over_budget", lang)
         head = message_html(f"{line} {verdict}", "ok" if ok else "warn")
         roles = table_html(role_table(summary), lang)
-        periods = result.periods
-        cost_chart = bar_chart(
-            [str(p) for p in periods["period"]],
-            [float(v) / 1000 for v in periods["total"]],
-            title=t("widgets.chart_cost", lang),
-            unit="k",
-            reference=float(result.budget_per_period) / 1000,
-        )
+        chart = cost_chart(result.periods, result.budget_per_period, t("widgets.chart_cost", lang))
         labels, counts = histogram(result.people["total"].tolist())
         dist_chart = bar_chart(labels, counts, title=t("widgets.chart_distribution", lang))
-        return f"{head}<h4>{esc(t('widgets.by_role', lang))}</h4>{roles}{cost_chart}{dist_chart}"
+        return f"{head}<h4>{esc(t('widgets.by_role', lang))}</h4>{roles}{chart}{dist_chart}"

@@ -12,7 +12,7 @@ from casekit.cases.t4.case import T4Case
 from casekit.cases.t4.review import Review
 from casekit.cases.t4.scheme import Scheme
 from casekit.errors import CasekitError
-from casekit.evidence import bar_chart, esc
+from casekit.evidence import bar_chart, cost_chart, esc
 from casekit.i18n import t
 from casekit.widgets.t4.base import Panel
 from casekit.widgets.t4.render import kpi_text, message_html, problems_html, table_html
@@ -101,16 +101,11 @@ class SimulationPanel(Panel):
         )
         cost_html = message_html(line, "ok" if cost["within_budget"] else "warn")
         periods = review.cost_periods
-        cost_chart = bar_chart(
-            [str(p) for p in periods["period"]],
-            [float(v) / 1000 for v in periods["total"]],
-            title=t("widgets.chart_cost", lang),
-            unit="k",
-            reference=float(periods["budget"].iloc[0]) / 1000 if len(periods) else None,
-        )
+        budget = float(periods["budget"].iloc[0]) if len(periods) else None
+        chart = cost_chart(periods, budget, t("widgets.chart_cost", lang))
         findings = "".join(f"<li>{esc(text)}</li>" for text in review.render(lang))
         return (
             f"<h4>{esc(t('widgets.kpi_heading', lang))}</h4>{table}{change_chart}"
-            f"<h4>{esc(t('widgets.cost_heading', lang))}</h4>{cost_html}{cost_chart}"
+            f"<h4>{esc(t('widgets.cost_heading', lang))}</h4>{cost_html}{chart}"
             f"<h4>{esc(t('widgets.findings_heading', lang))}</h4><ul>{findings}</ul>"
         )
