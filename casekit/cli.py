@@ -119,6 +119,22 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--case", default="T4", help=t("cli.help_case"))
     p.set_defaults(func=_cmd_mark)
 
+    an = sub.add_parser("answer", parents=[common], help=t("cli.help_answer"), description=t("cli.help_answer"))
+    asub = an.add_subparsers(dest="action", metavar="ACTION", title=t("cli.actions"), parser_class=_Parser)
+    asub.required = True
+    p = asub.add_parser(
+        "embed", parents=[common], help=t("cli.help_answer_embed"), description=t("cli.help_answer_embed")
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK", help=t("cli.help_notebook"))
+    p.add_argument("answer", metavar="ANSWER_JSON", help=t("cli.help_answer_file"))
+    p.set_defaults(func=_cmd_answer_embed)
+    p = asub.add_parser(
+        "extract", parents=[common], help=t("cli.help_answer_extract"), description=t("cli.help_answer_extract")
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK", help=t("cli.help_notebook"))
+    p.add_argument("--out", required=True, metavar="ANSWER_JSON", help=t("cli.help_answer_file"))
+    p.set_defaults(func=_cmd_answer_extract)
+
     p = sub.add_parser("demo", parents=[common], help=t("cli.help_demo"), description=t("cli.help_demo"))
     p.add_argument("--out", default="casekit-demo", metavar="DIR", help=t("cli.help_demo_out"))
     p.add_argument("--candidates", type=_positive_int, default=7, metavar="N", help=t("cli.help_candidates"))
@@ -359,6 +375,24 @@ def _cmd_mark(args: argparse.Namespace, lang: str) -> int:
             decision=label,
         )
     )
+    return EXIT_OK
+
+
+def _cmd_answer_embed(args: argparse.Namespace, lang: str) -> int:
+    from casekit.notebook_answers import embed_answer
+
+    doc = embed_answer(args.notebook, args.answer)
+    print(t("cli.embedded", lang, candidate=doc.candidate_id, case=doc.case, notebook=args.notebook))
+    return EXIT_OK
+
+
+def _cmd_answer_extract(args: argparse.Namespace, lang: str) -> int:
+    from casekit.answers import save_answer
+    from casekit.notebook_answers import extract_answer
+
+    doc = extract_answer(args.notebook)
+    path = save_answer(doc, args.out)
+    print(t("cli.extracted", lang, candidate=doc.candidate_id, case=doc.case, path=str(path)))
     return EXIT_OK
 
 

@@ -13,12 +13,11 @@ from casekit.cases.t4.case import T4Case
 from casekit.errors import CasekitError
 from casekit.evidence import esc
 from casekit.i18n import t
+from casekit.notebook_answers import ANSWER_MIME
 from casekit.widgets.t4.base import Panel
 from casekit.widgets.t4.render import message_html, problems_html
 
 __all__ = ["ANSWER_MIME", "SavePanel", "answer_output"]
-
-ANSWER_MIME = "application/vnd.casekit.answer+json"
 
 
 def answer_output(doc: dict[str, Any]) -> dict[str, Any]:

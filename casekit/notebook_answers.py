@@ -1,0 +1,68 @@
+"""Answer documents inside notebooks: embed one in a notebook's metadata, or take it back out.
+
+A running kernel cannot safely rewrite the notebook file that JupyterLab has open, so the candidate's save writes
+the answer file and also displays it as an ``application/vnd.casekit.answer+json`` output, which the notebook keeps
+when it is saved. ``casekit answer embed`` then puts the validated document into ``metadata.casekit.answer`` (for
+a submission packaged as a notebook), and :func:`extract_answer` reads it back from the metadata or, failing that,
+from the latest such output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from casekit.answers import AnswerDocument, dumps_answer, load_answer, parse_answer
+from casekit.atomic import write_atomic
+from casekit.errors import AnswerError, Problem
+
+__all__ = ["ANSWER_MIME", "embed_answer", "extract_answer"]
+
+ANSWER_MIME = "application/vnd.casekit.answer+json"
+
+
+def _read(path: Path) -> Any:
+    import nbformat  # lazy: about a second to import
+
+    try:
+        return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    except FileNotFoundError:
+        raise AnswerError([Problem(str(path), "", "expect.file_exists")]) from None
+    except Exception as exc:  # nbformat raises several kinds for a file that is not a notebook
+        raise AnswerError([Problem(str(path), "", "expect.notebook", f"{type(exc).__name__}: {exc}")]) from None
+
+
+def embed_answer(notebook: str | os.PathLike[str], answer: str | os.PathLike[str]) -> AnswerDocument:
+    """Validate the answer file and write it into the notebook's ``metadata.casekit`` (atomically)."""
+    import nbformat
+
+    doc = load_answer(answer)
+    path = Path(notebook)
+    nb = _read(path)
+    nb.metadata["casekit"] = {
+        "answer": json.loads(dumps_answer(doc)),
+        "candidate_id": doc.candidate_id,
+        "case": doc.case,
+    }
+    write_atomic(path, nbformat.writes(nb).encode("utf-8"))  # type: ignore[no-untyped-call]
+    return doc
+
+
+def extract_answer(notebook: str | os.PathLike[str]) -> AnswerDocument:
+    """The answer embedded in the notebook: its metadata first, else the latest answer output of a save."""
+    path = Path(notebook)
+    nb = _read(path)
+    meta = nb.metadata.get("casekit", {})
+    if isinstance(meta, dict) and "answer" in meta:
+        return parse_answer(meta["answer"], f"{path}: metadata.casekit.answer")
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if ANSWER_MIME in data:
+                found = data[ANSWER_MIME]
+    if found is None:
+        raise AnswerError([Problem(str(path), "metadata.casekit.answer", "expect.embedded_answer")])
+    return parse_answer(found, f"{path}: {ANSWER_MIME}")
