@@ -30,6 +30,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, t("cli.error_line", None, prog=self.prog, message=message) + "\n")
 
 
+# argparse's own words (usage, options, its error messages) looked up by their English text; the catalogs
+# "argparse.*" hold them, so zh-TW help and errors have no English left in them
+_ARGPARSE_KEYS = {
+    "usage: ": "usage",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "positional arguments": "positional_arguments",
+    "options": "options",
+    "show this help message and exit": "help",
+    "show program's version number and exit": "version",
+    "unrecognized arguments: %s": "unrecognized",
+    "the following arguments are required: %s": "required",
+    "expected one argument": "expected_one",
+    "invalid %(type)s value: %(value)r": "invalid_type",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+}
+
+
+def _argparse_text(message: str) -> str:
+    key = _ARGPARSE_KEYS.get(message)
+    return t(f"argparse.{key}") if key else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse looks its gettext name up at call time
+
+
 def _lang_from_argv(argv: Sequence[str]) -> str:
     """The language asked for, found before parsing so that help texts come out in it."""
     for i, arg in enumerate(argv):
@@ -74,7 +100,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         "--lang", type=_lang_type, default=argparse.SUPPRESS, metavar="|".join(LANGS), help=t("cli.help_lang")
     )
     parser = _Parser(prog="casekit", description=t("cli.description"), parents=[common])
-    parser.add_argument("--version", action="version", version=f"casekit {_version()}")
+    parser.add_argument("--version", action="version", version=f"casekit {_version()}", help=t("argparse.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=_Parser)
     sub.required = True
 

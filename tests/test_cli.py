@@ -176,7 +176,15 @@ def test_unknown_language_is_a_usage_error(key: str, runs: dict[str, subprocess.
 @pytest.mark.parametrize("key", ["no_command", "bad_command", "show_no_seed"])
 def test_bad_usage_exits_2(key: str, runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
     err = _usage_error(runs[key])
-    assert "usage:" in err
+    # argparse's own words come from the catalog too: zh-TW by default
+    assert err.startswith(t("argparse.usage", "zh-TW"))
+    assert "usage:" not in err and "error:" not in err
+
+
+def test_argparse_words_in_english_when_asked() -> None:
+    proc = run_casekit("scenario", "show", "--lang", "en")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("usage: ") and "the following arguments are required" in proc.stderr
 
 
 def test_days_out_of_range_is_a_usage_error(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
