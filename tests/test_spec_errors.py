@@ -183,6 +183,22 @@ def test_several_consistency_problems_are_reported_together(tmp_path: Path) -> N
     }
 
 
+def test_schema_and_consistency_problems_are_reported_together(tmp_path: Path) -> None:
+    data = _base()
+    data["headcount"] = "ten"
+    data["performance"]["fcr"] = 1.5
+    data["shifts"]["day"] = 0.9
+    data["roles"]["agent"]["base_pay"]["min"] = 20000
+    path = _dump(tmp_path / "bad.yaml", data)
+    found = {(p.field, p.expected) for p in _problems_of(path)}
+    assert found == {
+        ("headcount", "expect.int"),
+        ("performance.fcr", "expect.le"),
+        ("shifts", "expect.shares_sum"),
+        ("roles.agent.base_pay.min", "expect.min_wage"),
+    }
+
+
 def test_a_quoted_iso_date_is_a_date(tmp_path: Path) -> None:
     data = _base()
     data["start_date"] = "2026-01-05"

@@ -174,105 +174,89 @@ def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
     return pydantic_problems(source, err, OrgSpec)
 
 
-def _semantic_problems(source: str, spec: OrgSpec) -> list[Problem]:
-    """Checks across fields that a schema cannot express."""
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _year(value: Any) -> int | None:
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).year
+        except ValueError:
+            return None
+    return None
+
+
+def _semantic_problems(source: str, data: dict[str, Any]) -> list[Problem]:
+    """Checks across fields that a schema cannot express.
+
+    They read the raw data defensively (a field of the wrong type is skipped here: the schema reports it), so a
+    spec with both kinds of problem gets all of them in one report.
+    """
     problems: list[Problem] = []
-    if spec.schema_version != SCHEMA_VERSION:
-        problems.append(
-            Problem(
-                source,
-                "schema_version",
-                "expect.schema_version",
-                _got(spec.schema_version),
-                {"version": SCHEMA_VERSION},
-            )
-        )
+
+    def add(field: str, expected: str, got: str = "", **params: Any) -> None:
+        problems.append(Problem(source, field, expected, got, params))
+
+    def share_sum(field: str, shares: dict[str, Any]) -> None:
+        values = [_num(v) for v in shares.values()]
+        if values and all(v is not None for v in values):
+            total = sum(v for v in values if v is not None)
+            if abs(total - 1.0) > 0.011:
+                add(field, "expect.shares_sum", f"{total:.3f}")
+
     known_roles = {r.id for r in load_roles()}
-
-    def share_sum(field: str, shares: dict[str, float]) -> None:
-        total = sum(shares.values())
-        if abs(total - 1.0) > 0.011:
-            problems.append(Problem(source, field, "expect.shares_sum", f"{total:.3f}"))
-
-    for role, rs in spec.roles.items():
+    year = _year(data.get("start_date"))
+    wage = minimum_wage(year) if year is not None else None
+    if year is not None and wage is None:
+        years = ", ".join(str(y) for y in sorted(load_law()["minimum_wage"]))
+        add("start_date", "expect.wage_year", _got(str(data.get("start_date"))), years=years)
+    roles = _map(data.get("roles"))
+    for role, spec in roles.items():
         if role not in known_roles:
-            problems.append(
-                Problem(
-                    source,
-                    f"roles.{role}",
-                    "expect.known_role",
-                    _got(role),
-                    {"allowed": ", ".join(sorted(known_roles))},
-                )
-            )
-        if rs.base_pay.min > rs.base_pay.max:
-            problems.append(
-                Problem(
-                    source,
-                    f"roles.{role}.base_pay",
-                    "expect.min_le_max",
-                    f"min={rs.base_pay.min}, max={rs.base_pay.max}",
-                )
-            )
-        wage = minimum_wage(spec.start_date.year)
-        if wage is not None and rs.base_pay.min < wage["monthly"]:
-            problems.append(
-                Problem(
-                    source,
-                    f"roles.{role}.base_pay.min",
-                    "expect.min_wage",
-                    _got(rs.base_pay.min),
-                    {"wage": wage["monthly"], "year": spec.start_date.year},
-                )
-            )
-    if not any(r in spec.roles for r in ("agent", "senior_agent")):
-        problems.append(Problem(source, "roles", "expect.has_agents", ", ".join(spec.roles)))
-    if "team_leader" not in spec.roles:
-        problems.append(Problem(source, "roles", "expect.has_team_leader", ", ".join(spec.roles)))
-    if minimum_wage(spec.start_date.year) is None:
-        problems.append(
-            Problem(
-                source,
-                "start_date",
-                "expect.wage_year",
-                _got(spec.start_date.isoformat()),
-                {"years": ", ".join(str(y) for y in sorted(load_law()["minimum_wage"]))},
-            )
-        )
-    share_sum("roles", {k: v.share for k, v in spec.roles.items()})
-    share_sum("contracts", {str(k): v for k, v in spec.contracts.items()})
-    share_sum("shifts", {str(k): v for k, v in spec.shifts.items()})
-    share_sum("channels", {k: v.share for k, v in spec.channels.items()})
-    opening, closing = spec.open_hours
-    if not (0 <= opening < closing <= 24):
-        problems.append(Problem(source, "open_hours", "expect.open_hours", _got(list(spec.open_hours))))
-    unknown = sorted(set(spec.turnover.exit_factor_weights) - set(EXIT_FACTORS))
-    for factor in unknown:
-        problems.append(
-            Problem(
-                source,
+            add(f"roles.{role}", "expect.known_role", _got(role), allowed=", ".join(sorted(known_roles)))
+        pay = _map(_map(spec).get("base_pay"))
+        low, high = _num(pay.get("min")), _num(pay.get("max"))
+        if low is not None and high is not None and low > high:
+            add(f"roles.{role}.base_pay", "expect.min_le_max", f"min={low:g}, max={high:g}")
+        if low is not None and wage is not None and low < wage["monthly"]:
+            add(f"roles.{role}.base_pay.min", "expect.min_wage", _got(pay.get("min")), wage=wage["monthly"], year=year)
+    if isinstance(data.get("roles"), dict):
+        if not any(r in roles for r in ("agent", "senior_agent")):
+            add("roles", "expect.has_agents", ", ".join(roles))
+        if "team_leader" not in roles:
+            add("roles", "expect.has_team_leader", ", ".join(roles))
+    share_sum("roles", {k: _map(v).get("share") for k, v in roles.items()})
+    share_sum("contracts", _map(data.get("contracts")))
+    share_sum("shifts", _map(data.get("shifts")))
+    share_sum("channels", {k: _map(v).get("share") for k, v in _map(data.get("channels")).items()})
+    hours = data.get("open_hours")
+    if isinstance(hours, list) and len(hours) == 2 and all(_num(h) is not None for h in hours):
+        opening, closing = hours
+        if not (0 <= opening < closing <= 24):
+            add("open_hours", "expect.open_hours", _got(hours))
+    weights = _map(_map(data.get("turnover")).get("exit_factor_weights"))
+    if isinstance(_map(data.get("turnover")).get("exit_factor_weights"), dict):
+        for factor in sorted(set(weights) - set(EXIT_FACTORS)):
+            add(
                 f"turnover.exit_factor_weights.{factor}",
                 "expect.exit_factor",
                 _got(factor),
-                {"allowed": ", ".join(EXIT_FACTORS)},
+                allowed=", ".join(EXIT_FACTORS),
             )
-        )
-    missing = [f for f in EXIT_FACTORS if f not in spec.turnover.exit_factor_weights]
-    if missing:
-        problems.append(
-            Problem(
-                source,
-                "turnover.exit_factor_weights",
-                "expect.all_exit_factors",
-                "",
-                {"missing": ", ".join(missing)},
-            )
-        )
-    for factor, weight in spec.turnover.exit_factor_weights.items():
-        if weight <= 0:
-            problems.append(
-                Problem(source, f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), {"limit": 0})
-            )
+        missing = [f for f in EXIT_FACTORS if f not in weights]
+        if missing:
+            add("turnover.exit_factor_weights", "expect.all_exit_factors", "", missing=", ".join(missing))
+        for factor, weight in weights.items():
+            value = _num(weight)
+            if value is not None and value <= 0:
+                add(f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), limit=0)
     return problems
 
 
@@ -285,12 +269,14 @@ def minimum_wage(year: int) -> dict[str, int] | None:
 def parse_spec(text: str, source: str) -> OrgSpec:
     """Validate the YAML ``text`` of a spec; ``source`` names it in messages."""
     data = load_versioned_yaml(text, source, SCHEMA_VERSION, ScenarioError)
+    problems: list[Problem] = []
+    spec = None
     try:
         spec = OrgSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_problems(source, exc)) from None
-    problems = _semantic_problems(source, spec)
-    if problems:
+        problems += _pydantic_problems(source, exc)
+    problems += _semantic_problems(source, data)
+    if problems or spec is None:
         raise ScenarioError(problems)
     return spec
 
