@@ -16,8 +16,11 @@ from casekit.i18n import get_lang, t
 __all__ = [
     "AnswerError",
     "CasekitError",
+    "ExecutionError",
+    "GradebookError",
     "NotFoundError",
     "Problem",
+    "RubricError",
     "ScenarioError",
     "SpecError",
     "StandardDataError",
@@ -58,8 +61,8 @@ class UsageError(CasekitError, ValueError):
     """The command line or an API call was used wrongly."""
 
 
-class NotFoundError(CasekitError, FileNotFoundError):
-    """A named organisation, file or resource does not exist."""
+class _MessageError(CasekitError):
+    """An error told by one message already in the user's language (it pickles with its message)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -70,6 +73,25 @@ class NotFoundError(CasekitError, FileNotFoundError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message,))
+
+
+class NotFoundError(_MessageError, FileNotFoundError):
+    """A named organisation, file or resource does not exist."""
+
+
+class GradebookError(_MessageError):
+    """The gradebook file cannot be used: not a casekit gradebook, or a schema version this casekit cannot read."""
+
+
+class ExecutionError(_MessageError, RuntimeError):
+    """One or more notebooks of a batch failed; ``keys`` names them. The batch itself went on to the end."""
+
+    def __init__(self, message: str, keys: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = tuple(keys)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.keys))
 
 
 class SpecError(CasekitError, ValueError):
@@ -101,40 +123,5 @@ class RubricError(SpecError):
     """A rubric file is malformed: every problem (syntax, types, unknown unit elements or checks) together."""
 
 
-class GradebookError(CasekitError):
-    """The gradebook file cannot be used: not a casekit gradebook, or a schema version this casekit cannot read."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.message,))
-
-
-__all__ += ["GradebookError", "RubricError"]
-
-
 class AnswerError(SpecError):
     """An answer document is malformed: bad JSON, wrong schema version, or invalid fields (all at once)."""
-
-
-class ExecutionError(CasekitError, RuntimeError):
-    """One or more notebooks of a batch failed; ``keys`` names them. The batch itself went on to the end."""
-
-    def __init__(self, message: str, keys: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.keys = tuple(keys)
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.message, self.keys))
-
-
-__all__ += ["ExecutionError"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -9,7 +11,7 @@ from pydantic import ValidationError
 
 from casekit.errors import Problem, SpecError
 
-__all__ = ["got", "load_versioned_yaml", "pydantic_problems"]
+__all__ = ["got", "load_versioned_yaml", "pydantic_problems", "read_text_file"]
 
 
 _EXPECT_BY_TYPE = {
@@ -117,3 +119,14 @@ def load_versioned_yaml(text: str, source: str, version: int, error: type[SpecEr
     if isinstance(found, int) and not isinstance(found, bool) and found != version:
         raise error([Problem(source, "schema_version", "expect.schema_version", got(found), {"version": version})])
     return data
+
+
+def read_text_file(path: str | os.PathLike[str], error: type[SpecError]) -> str:
+    """The UTF-8 text of a data file, or ``error`` naming the file and why it cannot be read."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error([Problem(str(p), "", "expect.file_exists")]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise error([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None

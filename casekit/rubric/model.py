@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import types
 import typing
-from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
@@ -34,7 +33,7 @@ from casekit.i18n import normalise_lang, t
 from casekit.rubric.checks import CheckRegistry
 from casekit.rubric.checks import registry as default_registry
 from casekit.standard import load_standard
-from casekit.validation import load_versioned_yaml
+from casekit.validation import load_versioned_yaml, read_text_file
 
 __all__ = [
     "ELEMENT_KINDS",
@@ -325,11 +324,5 @@ def parse_rubric(text: str, source: str, *, registry: CheckRegistry | None = Non
 
 def load_rubric(path: str | os.PathLike[str], *, registry: CheckRegistry | None = None) -> Rubric:
     """Read and validate the rubric file at ``path``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RubricError([Problem(str(p), "", "expect.file_exists")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise RubricError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
-    return parse_rubric(text, str(p), registry=registry)
+    text = read_text_file(path, RubricError)
+    return parse_rubric(text, str(path), registry=registry)

@@ -17,7 +17,7 @@ from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
 from casekit.validation import got as _got
-from casekit.validation import load_versioned_yaml, pydantic_problems
+from casekit.validation import load_versioned_yaml, pydantic_problems, read_text_file
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -283,14 +283,8 @@ def parse_spec(text: str, source: str) -> OrgSpec:
 
 def load_spec(path: str | os.PathLike[str]) -> OrgSpec:
     """Read and validate the spec file at ``path``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(p), "", "expect.file_exists")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
-    return parse_spec(text, str(p))
+    text = read_text_file(path, ScenarioError)
+    return parse_spec(text, str(path))
 
 
 def scenario_dirs() -> list[Path]:
