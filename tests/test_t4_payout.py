@@ -223,6 +223,8 @@ def test_scheme_errors_are_all_reported() -> None:
     assert "budget_per_period" in fields
     assert "components[1].pay.cleaner" in fields
     assert "components[2].type" in fields
+    # checks across fields in the same report: the valid component 0 has weights adding up to 0.5
+    assert "components[0].measures" in fields
     text = info.value.render("en")
     assert all(line.startswith("answer.json: ") for line in text.splitlines())
 

@@ -109,10 +109,22 @@ class SchemeError(SpecError):
     """A scheme is malformed or inconsistent (all problems at once)."""
 
 
-def _consistency(scheme: Scheme, source: str) -> list[Problem]:
+def _valid_components(data: object) -> list[tuple[int, Component]]:
+    """The components that are valid on their own, with their positions (the others are reported by the schema)."""
+    raw = data.get("components") if isinstance(data, dict) else None
+    found = []
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            found.append((i, Component.model_validate(item)))
+        except ValidationError:
+            continue
+    return found
+
+
+def _consistency(components: list[tuple[int, Component]], source: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
-    for i, c in enumerate(scheme.components):
+    for i, c in components:
         where = f"components[{i}]"
         if c.id in seen:
             problems.append(Problem(source, f"{where}.id", "expect.unique_component", repr(c.id)))
@@ -143,11 +155,14 @@ def _consistency(scheme: Scheme, source: str) -> list[Problem]:
 
 def parse_scheme(data: object, source: str = "scheme") -> Scheme:
     """Validate ``data`` (a mapping, e.g. from an answer document) into a :class:`Scheme`; all problems at once."""
+    problems: list[Problem] = []
+    scheme = None
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
-        raise SchemeError(pydantic_problems(source, exc, Scheme)) from None
-    problems = _consistency(scheme, source)
-    if problems:
+        problems += pydantic_problems(source, exc, Scheme)
+    # the checks across fields run on every component that is valid by itself, so one report holds everything
+    problems += _consistency(_valid_components(data), source)
+    if problems or scheme is None:
         raise SchemeError(problems)
     return scheme
