@@ -304,11 +304,8 @@ def _relative_se(kpi: str, sim: pd.DataFrame) -> float:
     return 0.0
 
 
-def test_simulation_is_fast_enough(world: World) -> None:
-    import time
-
+def test_plan_is_finite(world: World) -> None:
+    # speed is measured by benchmarks/, never asserted in a test
     scheme = parse_scheme(json.loads((FIXTURES / "scheme_balanced.json").read_text()))
-    start = time.perf_counter()
     simulate_response(world, scheme)
-    assert time.perf_counter() - start < 1.0
     assert np.isfinite(response_plan(world, scheme).select_dtypes("number").to_numpy()).all()
