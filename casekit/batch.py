@@ -67,22 +67,30 @@ def _keys(files: list[Path]) -> dict[Path, str]:
     return keys
 
 
-def _marks_digest(gradebook: Path, submission: Path) -> bytes:
-    """A digest of every mark recorded for the submission's candidate and case (empty when there are none)."""
+def _marks_digests(gradebook: Path, files: list[Path]) -> dict[Path, bytes]:
+    """Per submission, a digest of every mark recorded for its candidate and case (empty when there are none).
+
+    The assessors' marks are part of what a portfolio shows, so a new mark makes the submission stale. The
+    gradebook is opened once for the whole folder.
+    """
+    digests = dict.fromkeys(files, b"")
     if not gradebook.is_file():
-        return b""
-    try:
-        doc = json.loads(submission.read_text(encoding="utf-8"))
-        key = f"{doc['candidate_id']}/{doc['case']}"
-    except (ValueError, KeyError, TypeError):
-        return b""  # a malformed submission has no marks to show; grading will report it
+        return digests
     from casekit.gradebook import Gradebook
 
     with Gradebook(gradebook) as book:
-        if book.submission(key) is None:
-            return b""
-        history = [m.to_json() for m in book.mark_history(key)]
-    return json.dumps(history, sort_keys=True).encode("utf-8") if history else b""
+        for f in files:
+            try:
+                doc = json.loads(f.read_text(encoding="utf-8"))
+                key = f"{doc['candidate_id']}/{doc['case']}"
+            except (ValueError, KeyError, TypeError):
+                continue  # a malformed submission has no marks to show; grading will report it
+            if book.submission(key) is None:
+                continue
+            history = [m.to_json() for m in book.mark_history(key)]
+            if history:
+                digests[f] = json.dumps(history, sort_keys=True).encode("utf-8")
+    return digests
 
 
 def grade_folder(
@@ -116,6 +124,8 @@ def grade_folder(
         (root / sub).mkdir(parents=True, exist_ok=True)
     gradebook = root / "gradebook.sqlite"
     keys = _keys(files)
+    rubric_bytes = rubric_path.read_bytes()
+    marks = _marks_digests(gradebook, files)
     jobs = []
     for f in files:
         key = keys[f]
@@ -126,8 +136,7 @@ def grade_folder(
             "gradebook": str(gradebook),
             "result_path": str(root / "results" / f"{key}.json"),
         }
-        # the assessors' marks are part of what a portfolio shows: a new mark makes the submission stale
-        sha = hashlib.sha256(f.read_bytes() + rubric_path.read_bytes() + _marks_digest(gradebook, f)).hexdigest()
+        sha = hashlib.sha256(f.read_bytes() + rubric_bytes + marks[f]).hexdigest()
         jobs.append(Job(key, notebook_path, Path("executed") / f"{key}.ipynb", params, sha))
     report = run_batch(jobs, out_dir=root, jobs_n=jobs_n, timeout=timeout, progress=progress)
 

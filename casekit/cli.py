@@ -93,6 +93,14 @@ def _nonneg_int(value: str) -> int:
     return n
 
 
+def _command(subparsers: Any, name: str, common: argparse.ArgumentParser, help_key: str) -> argparse.ArgumentParser:
+    """A subcommand whose help and description are the same catalog message, taking ``--lang`` too."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, parents=[common], help=t(help_key), description=t(help_key)
+    )
+    return parser
+
+
 def build_parser(lang: str) -> argparse.ArgumentParser:
     set_lang(lang)
     common = _Parser(add_help=False)
@@ -104,22 +112,20 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("standard", parents=[common], help=t("cli.help_standard"), description=t("cli.help_standard"))
+    p = _command(sub, "standard", common, "cli.help_standard")
     p.add_argument("--json", action="store_true", help=t("cli.help_json"))
     p.set_defaults(func=_cmd_standard)
 
-    sc = sub.add_parser("scenario", parents=[common], help=t("cli.help_scenario"), description=t("cli.help_scenario"))
+    sc = _command(sub, "scenario", common, "cli.help_scenario")
     ssub = sc.add_subparsers(dest="action", metavar="ACTION", title=t("cli.actions"), parser_class=_Parser)
     ssub.required = True
-    p = ssub.add_parser(
-        "list", parents=[common], help=t("cli.help_scenario_list"), description=t("cli.help_scenario_list")
-    )
+    p = _command(ssub, "list", common, "cli.help_scenario_list")
     p.set_defaults(func=_cmd_scenario_list)
     for action, func, helpkey in (
         ("build", _cmd_scenario_build, "cli.help_scenario_build"),
         ("show", _cmd_scenario_show, "cli.help_scenario_show"),
     ):
-        p = ssub.add_parser(action, parents=[common], help=t(helpkey), description=t(helpkey))
+        p = _command(ssub, action, common, helpkey)
         p.add_argument("org", metavar="NAME_OR_PATH", help=t("cli.help_org"))
         p.add_argument("--seed", type=_nonneg_int, required=True, help=t("cli.help_seed"))
         if action == "build":
@@ -127,7 +133,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         p.add_argument("--staff", type=_nonneg_int, metavar="N", help=t("cli.help_staff"))
         p.add_argument("--days", type=_nonneg_int, metavar="N", help=t("cli.help_days"))
         p.set_defaults(func=func)
-    p = sub.add_parser("grade", parents=[common], help=t("cli.help_grade"), description=t("cli.help_grade"))
+    p = _command(sub, "grade", common, "cli.help_grade")
     p.add_argument("submissions", metavar="SUBMISSIONS_DIR", help=t("cli.help_submissions"))
     p.add_argument("--out", required=True, metavar="DIR", help=t("cli.help_grade_out"))
     p.add_argument("--jobs", type=_positive_int, default=2, metavar="N", help=t("cli.help_jobs"))
@@ -135,7 +141,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--rubric", metavar="PATH", help=t("cli.help_rubric"))
     p.set_defaults(func=_cmd_grade)
 
-    p = sub.add_parser("mark", parents=[common], help=t("cli.help_mark"), description=t("cli.help_mark"))
+    p = _command(sub, "mark", common, "cli.help_mark")
     p.add_argument("gradebook", metavar="GRADEBOOK", help=t("cli.help_gradebook"))
     p.add_argument("candidate", metavar="CANDIDATE_ID", help=t("cli.help_candidate"))
     p.add_argument("criterion", metavar="CRITERION_ID", help=t("cli.help_criterion"))
@@ -145,23 +151,19 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--case", default="T4", help=t("cli.help_case"))
     p.set_defaults(func=_cmd_mark)
 
-    an = sub.add_parser("answer", parents=[common], help=t("cli.help_answer"), description=t("cli.help_answer"))
+    an = _command(sub, "answer", common, "cli.help_answer")
     asub = an.add_subparsers(dest="action", metavar="ACTION", title=t("cli.actions"), parser_class=_Parser)
     asub.required = True
-    p = asub.add_parser(
-        "embed", parents=[common], help=t("cli.help_answer_embed"), description=t("cli.help_answer_embed")
-    )
+    p = _command(asub, "embed", common, "cli.help_answer_embed")
     p.add_argument("notebook", metavar="NOTEBOOK", help=t("cli.help_notebook"))
     p.add_argument("answer", metavar="ANSWER_JSON", help=t("cli.help_answer_file"))
     p.set_defaults(func=_cmd_answer_embed)
-    p = asub.add_parser(
-        "extract", parents=[common], help=t("cli.help_answer_extract"), description=t("cli.help_answer_extract")
-    )
+    p = _command(asub, "extract", common, "cli.help_answer_extract")
     p.add_argument("notebook", metavar="NOTEBOOK", help=t("cli.help_notebook"))
     p.add_argument("--out", required=True, metavar="ANSWER_JSON", help=t("cli.help_answer_file"))
     p.set_defaults(func=_cmd_answer_extract)
 
-    p = sub.add_parser("demo", parents=[common], help=t("cli.help_demo"), description=t("cli.help_demo"))
+    p = _command(sub, "demo", common, "cli.help_demo")
     p.add_argument("--out", default="casekit-demo", metavar="DIR", help=t("cli.help_demo_out"))
     p.add_argument("--candidates", type=_positive_int, default=7, metavar="N", help=t("cli.help_candidates"))
     p.add_argument("--org", default="bank-cards", metavar="NAME", help=t("cli.help_org_demo"))

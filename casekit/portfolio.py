@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from casekit.atomic import write_atomic
 from casekit.errors import UsageError
 from casekit.i18n import normalise_lang, t
 
@@ -142,8 +143,6 @@ def render_portfolio(
     # lazy: nbformat costs over a second to import, which the CLI's start-up should not pay
     import nbformat
 
-    from casekit.atomic import write_atomic
-
     code = normalise_lang(lang)
     source = Path(executed_notebook_path)
     nb = strip_dynamic_outputs(nbformat.read(source, as_version=4))  # type: ignore[no-untyped-call]
@@ -243,8 +242,6 @@ def render_index(
     # lazy: keep jinja2 off the CLI's start-up path
     import jinja2
     from markupsafe import Markup
-
-    from casekit.atomic import write_atomic
 
     code = normalise_lang(lang)
     rows = [IndexEntry.coerce(e) for e in entries]

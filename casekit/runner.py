@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from casekit.atomic import write_atomic
 from casekit.errors import ExecutionError, UsageError
 from casekit.i18n import t
 from casekit.kernels import (
@@ -194,9 +195,6 @@ def _is_done(job: Job, fingerprint: str) -> bool:
 
 
 def _write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    # lazy: casekit.scenario pulls in pandas, which the CLI's start-up should not pay for
-    from casekit.atomic import write_atomic
-
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_atomic(path, text.encode("utf-8"))
 

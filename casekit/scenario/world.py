@@ -23,7 +23,7 @@ from casekit.scenario.spec import OrgSpec
 from casekit.scenario.staff import build_workforce, roles_table
 from casekit.scenario.training import build_training
 
-__all__ = ["TABLES", "World", "build_world", "write_atomic"]
+__all__ = ["TABLES", "World", "build_world"]
 
 TABLES = ("staff", "roles", "skills", "contacts", "intervals", "leavers", "pay", "training", "incidents")
 

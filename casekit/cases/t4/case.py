@@ -83,12 +83,16 @@ class T4Case:
     def kpi_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return period_kpis(self.world.contacts, self.world.staff)
 
+    @cached_property
+    def _contacts_by_team(self) -> pd.DataFrame:
+        """The contact rows with each person's team, role and month, joined once for every exploration."""
+        contacts = self.world.contacts.merge(self.world.staff[["staff_id", "team", "role"]], on="staff_id")
+        return contacts.assign(month=contacts["date"].str.slice(0, 7))
+
     def explore(self, by: str = "team") -> pd.DataFrame:
         """KPIs per ``staff``, ``team``, ``month`` or ``team_month`` for the exploration tables and charts."""
-        contacts = self.world.contacts.merge(self.world.staff[["staff_id", "team", "role"]], on="staff_id")
-        contacts = contacts.assign(month=contacts["date"].str.slice(0, 7))
         keys = {"staff": ["staff_id"], "team": ["team"], "month": ["month"], "team_month": ["team", "month"]}[by]
-        return kpis(contacts, keys)
+        return kpis(self._contacts_by_team, keys)
 
     # ----------------------------------------------------------------------------------------------- the scheme
     def set_scheme(self, data: Any) -> Scheme:
