@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from casekit.batch import DEFAULT_NOTEBOOK, DEFAULT_RUBRIC, grade_folder
-from casekit.cases.t4.profiles import PROFILES, build_case
+from casekit.cases.t4_incentives.profiles import PROFILES, build_case
+from casekit.execution.batch import DEFAULT_NOTEBOOK, DEFAULT_RUBRIC, grade_folder
 
 
 def main() -> int:

@@ -4,7 +4,7 @@
 - casekit, warm: ``compute_payouts`` with the period KPI tables cached (what the preview does after the first run);
 - casekit, cold: the same including the KPI tables from the daily contact rows;
 - plain alternative: the audit's independent recomputation, a straightforward row-by-row Python loop over the
-  same lines (``casekit.cases.t4.audit_tools.recompute`` on a clean ledger).
+  same lines (``casekit.cases.t4_incentives.audit_tools.recompute`` on a clean ledger).
 
     python benchmarks/bench_payout.py [--staff 500] [--days 90] [--repeat 20]
 """
@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from casekit.cases.t4 import audit_tools
-from casekit.cases.t4.audit import payout_ledger
-from casekit.cases.t4.payout import compute_payouts, period_kpis
-from casekit.cases.t4.scheme import parse_scheme
+from casekit.cases.t4_incentives import audit_tools
+from casekit.cases.t4_incentives.audit import payout_ledger
+from casekit.cases.t4_incentives.payout import compute_payouts, period_kpis
+from casekit.cases.t4_incentives.scheme import parse_scheme
 from casekit.scenario import build_world, find_spec, load_spec
 
 SCHEME = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "scheme_balanced.json"

@@ -90,7 +90,7 @@ def answer_models() -> dict[tuple[str, int], type[AnswerDocument]]:
 
 def _load_builtin_cases() -> None:
     # the case modules register their models on import; imported here so that loading any answer finds them
-    import casekit.cases.t4.answer  # noqa: F401
+    import casekit.cases.t4_incentives.answer  # noqa: F401
 
 
 def parse_answer(data: Any, source: str) -> AnswerDocument:

@@ -361,7 +361,7 @@ def _print_outcomes(outcomes: Sequence[Any], out: str, lang: str) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, lang: str) -> int:
-    from casekit.batch import grade_folder
+    from casekit.execution.batch import grade_folder
 
     outcomes = grade_folder(
         args.submissions,
@@ -380,8 +380,8 @@ def _cmd_mark(args: argparse.Namespace, lang: str) -> int:
     from pathlib import Path
 
     from casekit.errors import UsageError
-    from casekit.gradebook import Gradebook
     from casekit.rubric import AssessorMark
+    from casekit.store import Gradebook
 
     if not Path(args.gradebook).is_file():
         raise UsageError(t("cli.no_gradebook", lang, path=args.gradebook))

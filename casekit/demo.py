@@ -2,7 +2,7 @@
 
 It builds a cohort on one organisation, each candidate on their own seed (equivalent difficulty, different
 numbers): a strong and a competent candidate and weak ones with one flaw each (see
-:data:`casekit.cases.t4.profiles.FLAW_TARGETS`). Their answer documents go to ``OUT/submissions/``; a simulated
+:data:`casekit.cases.t4_incentives.profiles.FLAW_TARGETS`). Their answer documents go to ``OUT/submissions/``; a simulated
 assessor marks the assessor-judged criteria in the gradebook (as a real assessor would, with a reason); then the
 folder is graded through the same batch path as ``casekit grade``.
 """
@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from casekit.answers import document_sha256
-from casekit.batch import DEFAULT_RUBRIC, GradeOutcome, grade_folder
-from casekit.cases.t4.profiles import PROFILES, build_case
-from casekit.gradebook import Gradebook, Submission
+from casekit.cases.t4_incentives.profiles import PROFILES, build_case
+from casekit.execution.batch import DEFAULT_RUBRIC, GradeOutcome, grade_folder
 from casekit.i18n import t
 from casekit.rubric import AssessorMark, load_rubric
+from casekit.store import Gradebook, Submission
 
 __all__ = ["DEMO_ASSESSOR", "run_demo"]
 
@@ -38,7 +38,7 @@ def run_demo(
     on_candidate: Callable[[int, int, str], None] | None = None,
 ) -> list[GradeOutcome]:
     """Write ``candidates`` answer documents under ``out/submissions`` and grade them into ``out``."""
-    import casekit.cases.t4.checks  # noqa: F401  (registers the checks the rubric names)
+    import casekit.cases.t4_incentives.checks  # noqa: F401  (registers the checks the rubric names)
 
     root = Path(out)
     submissions = root / "submissions"

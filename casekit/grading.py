@@ -17,15 +17,15 @@ from typing import Any
 from casekit.answers import AnswerDocument, document_sha256, dumps_answer, load_answer
 from casekit.atomic import write_atomic
 from casekit.errors import Problem, RubricError
-from casekit.gradebook import Gradebook, Submission
 from casekit.rubric import CaseResult, CheckContext, Decision, Rubric, apply_marks, decide, load_rubric, run_checks
 from casekit.rubric.result import criterion_to_json
 from casekit.scenario import World, build_world, find_spec, load_spec
+from casekit.store import Gradebook, Submission
 
 __all__ = ["CASE_CHECKS", "GradedCase", "grade_submission", "result_document", "write_result"]
 
 #: case -> the module that registers its checks and provides ``<case>_context(answer, world)``
-CASE_CHECKS: dict[str, tuple[str, str]] = {"T4": ("casekit.cases.t4.checks", "t4_context")}
+CASE_CHECKS: dict[str, tuple[str, str]] = {"T4": ("casekit.cases.t4_incentives.checks", "t4_context")}
 
 
 @dataclass(frozen=True, eq=False)

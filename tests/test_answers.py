@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casekit.answers import dumps_answer, load_answer, parse_answer, save_answer
-from casekit.cases.t4.answer import T4Answer
+from casekit.cases.t4_incentives.answer import T4Answer
 from casekit.errors import AnswerError, CasekitError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS, run_casekit
 
-from casekit.batch import grade_folder
-from casekit.cases.t4.profiles import build_case
-from casekit.runner import sidecar_path
+from casekit.cases.t4_incentives.profiles import build_case
+from casekit.execution.batch import grade_folder
+from casekit.execution.runner import sidecar_path
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS
 
 from casekit.answers import load_answer
-from casekit.cases.t4.answer import T4Answer
-from casekit.cases.t4.scheme import parse_scheme
+from casekit.cases.t4_incentives.answer import T4Answer
+from casekit.cases.t4_incentives.scheme import parse_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"

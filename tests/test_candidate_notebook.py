@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from papermill import execute_notebook
 
-from casekit.kernels import isolated_kernels
+from casekit.execution.kernels import isolated_kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"

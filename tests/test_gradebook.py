@@ -12,8 +12,8 @@ import pytest
 import rubric_fixtures as fx
 
 from casekit.errors import CasekitError, GradebookError, UsageError
-from casekit.gradebook import SCHEMA_VERSION, Gradebook, Submission
 from casekit.rubric import decide, grade
+from casekit.store import SCHEMA_VERSION, Gradebook, Submission
 
 SUB = Submission("cand-001", "T4", fx.sha("answer v1"), seed=42, org="bank-cards")
 

@@ -12,7 +12,7 @@ from conftest import run_casekit
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from casekit.answers import dumps_answer, load_answer
-from casekit.cases.t4.profiles import build_case
+from casekit.cases.t4_incentives.profiles import build_case
 from casekit.errors import AnswerError
 from casekit.notebook_answers import ANSWER_MIME, embed_answer, extract_answer
 

@@ -12,8 +12,8 @@ import pytest
 from nbclient import NotebookClient
 
 from casekit.errors import UsageError
+from casekit.execution.kernels import isolated_kernels
 from casekit.i18n import LANGS, catalog
-from casekit.kernels import isolated_kernels
 from casekit.portfolio import (
     IndexEntry,
     escape_text,

@@ -290,7 +290,7 @@ def test_catalogs_complete_and_sorted(domain: str) -> None:
 
 
 def test_every_key_the_code_uses_exists() -> None:
-    sources = [*(ROOT / "casekit" / "rubric").glob("*.py"), ROOT / "casekit" / "gradebook.py"]
+    sources = [*(ROOT / "casekit" / "rubric").glob("*.py"), ROOT / "casekit" / "store" / "gradebook.py"]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     used = set(re.findall(r"\"((?:rubric|gradebook|expect)\.[a-z_]+)\"", text)) - {"gradebook.sqlite"}
     used |= {f"rubric.state_{s}" for s in ("met", "not_yet_met", "awaiting_assessor", "error")}

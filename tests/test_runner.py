@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from casekit.errors import CasekitError, ExecutionError, UsageError
+from casekit.execution.runner import SIDECAR_SUFFIX, BatchReport, Job, JobResult, run_batch, sidecar_path
 from casekit.i18n import LANGS, catalog
-from casekit.runner import SIDECAR_SUFFIX, BatchReport, Job, JobResult, run_batch, sidecar_path
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 LOCALES = Path(__file__).resolve().parents[1] / "casekit" / "locales"
@@ -120,7 +120,7 @@ def test_batch_records_failures_goes_on_and_resumes(tmp_path: Path) -> None:
 
 DRIVER = """
 import json, sys
-from casekit.runner import Job, run_batch
+from casekit.execution.runner import Job, run_batch
 spec = json.load(open(sys.argv[1]))
 run_batch([Job(**job) for job in spec["jobs"]], out_dir=spec["out"], jobs_n=2, timeout=60)
 """
@@ -198,7 +198,7 @@ def test_a_hung_worker_is_replaced_and_its_kernel_does_not_survive(
 ) -> None:
     # Simulate a worker whose own limit failed: the parent's backstop (limit + grace) strikes after 10 s instead,
     # time enough for the kernel to start and block even on a loaded machine.
-    monkeypatch.setattr("casekit.runner.HARD_LIMIT_GRACE", 10.0 - 60)
+    monkeypatch.setattr("casekit.execution.runner.HARD_LIMIT_GRACE", 10.0 - 60)
     out, started = tmp_path / "out", tmp_path / "stuck.started"
     stuck = good(out, "stuck", started_path=str(started), gate_path=str(tmp_path / "never"))
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from casekit.cases.t4 import compute_payouts, parse_scheme
-from casekit.cases.t4.audit import (
+from casekit.cases.t4_incentives import compute_payouts, parse_scheme
+from casekit.cases.t4_incentives.audit import (
     ANOMALY_KINDS,
     Anomaly,
     Finding,
@@ -26,7 +26,7 @@ from casekit.cases.t4.audit import (
     parse_findings,
     payout_ledger,
 )
-from casekit.cases.t4.audit_tools import (
+from casekit.cases.t4_incentives.audit_tools import (
     budget_variance,
     caps,
     concentration,
@@ -36,8 +36,8 @@ from casekit.cases.t4.audit_tools import (
     recompute,
     threshold_bunching,
 )
-from casekit.cases.t4.incumbent import incumbent_scheme
-from casekit.cases.t4.scheme import SCHEME_ROLES, Scheme
+from casekit.cases.t4_incentives.incumbent import incumbent_scheme
+from casekit.cases.t4_incentives.scheme import SCHEME_ROLES, Scheme
 from casekit.errors import UsageError
 from casekit.i18n import catalog
 from casekit.kpi import kpis

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit.cases.t4 import SchemeError, compute_payouts, parse_scheme
-from casekit.cases.t4.payout import explain, period_kpis
+from casekit.cases.t4_incentives import SchemeError, compute_payouts, parse_scheme
+from casekit.cases.t4_incentives.payout import explain, period_kpis
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import casekit.cases.t4.checks  # noqa: F401  (registers the T4 checks)
-from casekit.batch import DEFAULT_RUBRIC
-from casekit.cases.t4.checks import t4_context
-from casekit.cases.t4.profiles import FLAW_TARGETS, PROFILES, build_case
+import casekit.cases.t4_incentives.checks  # noqa: F401  (registers the T4 checks)
+from casekit.cases.t4_incentives.checks import t4_context
+from casekit.cases.t4_incentives.profiles import FLAW_TARGETS, PROFILES, build_case
+from casekit.execution.batch import DEFAULT_RUBRIC
 from casekit.rubric import AssessorMark, apply_marks, decide, load_rubric, run_checks
 
 

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casekit.cases.t4 import Scheme, parse_scheme
-from casekit.cases.t4.response import LATENT_OF, baseline_window, response_plan, simulate_response
-from casekit.cases.t4.review import REVIEW_KPIS, review_effectiveness
-from casekit.cases.t4.scheme import KPI_DIRECTIONS
+from casekit.cases.t4_incentives import Scheme, parse_scheme
+from casekit.cases.t4_incentives.response import LATENT_OF, baseline_window, response_plan, simulate_response
+from casekit.cases.t4_incentives.review import REVIEW_KPIS, review_effectiveness
+from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS
 from casekit.errors import UsageError
 from casekit.i18n import catalog
 from casekit.kpi import kpis

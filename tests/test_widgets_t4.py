@@ -13,17 +13,17 @@ import pandas as pd
 import pytest
 
 from casekit.answers import load_answer
-from casekit.cases.t4.answer import T4Answer
-from casekit.cases.t4.case import T4Case
-from casekit.cases.t4.payout import explain
-from casekit.cases.t4.scheme import parse_scheme
+from casekit.cases.t4_incentives.answer import T4Answer
+from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.payout import explain
+from casekit.cases.t4_incentives.scheme import parse_scheme
 from casekit.evidence import esc
 from casekit.i18n import LANGS
 from casekit.scenario import World, build_world, find_spec, load_spec
-from casekit.widgets.t4 import ANSWER_MIME, T4App
-from casekit.widgets.t4.forms import component_data, component_fields, number_text, split_ids
-from casekit.widgets.t4.preview import role_table
-from casekit.widgets.t4.render import cell
+from casekit.widgets.t4_incentives import ANSWER_MIME, T4App
+from casekit.widgets.t4_incentives.forms import component_data, component_fields, number_text, split_ids
+from casekit.widgets.t4_incentives.preview import role_table
+from casekit.widgets.t4_incentives.render import cell
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEME = json.loads((FIXTURES / "scheme_balanced.json").read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Executing grading notebooks: isolated kernels, the batch runner over a process pool, and the graded folder."""
