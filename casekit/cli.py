@@ -255,6 +255,7 @@ def _cmd_scenario_build(args: argparse.Namespace, lang: str) -> int:
 
 
 def _cmd_scenario_show(args: argparse.Namespace, lang: str) -> int:
+    from casekit.kpi import format_kpi
     from casekit.scenario.catalogs import load_roles
     from casekit.scenario.summary import summarise
 
@@ -288,7 +289,11 @@ def _cmd_scenario_show(args: argparse.Namespace, lang: str) -> int:
     target_key = {"aht_s": "aht_seconds", "conversion": "sales_conversion"}
     for key, value in s.kpi_medians.items():
         target = targets.get(target_key.get(key, key))
-        kpi_rows.append((t(f"kpi.{key}", lang), _fmt_kpi(key, value), "" if target is None else _fmt_kpi(key, target)))
+        if target is not None and key == "qa":
+            target *= 100  # specs set QA targets as a share of the form's 100 points
+        kpi_rows.append(
+            (t(f"kpi.{key}", lang), format_kpi(key, value), "" if target is None else format_kpi(key, target))
+        )
     print(_table(kpi_rows, right_from=1))
     print()
     tv = s.turnover
@@ -440,16 +445,6 @@ def _cmd_demo(args: argparse.Namespace, lang: str) -> int:
         on_candidate=announce,
     )
     return _print_outcomes(outcomes, args.out, lang)
-
-
-def _fmt_kpi(key: str, value: float) -> str:
-    if value != value:  # NaN
-        return "-"
-    if key == "aht_s":
-        return f"{value:.0f} s"
-    if key == "qa":
-        return f"{value * 100:.1f}" if value <= 1 else f"{value:.1f}"
-    return f"{value * 100:.1f}%"
 
 
 def _width(text: str) -> int:

@@ -6,14 +6,12 @@ portfolio page is opened by assessors, so a candidate's ``<script>`` must stay t
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 import pandas as pd
 
 from casekit.grading import GradedCase
+from casekit.html import bar_chart, esc, html_table, num
 from casekit.i18n import t
+from casekit.kpi import format_kpi
 from casekit.standard import load_standard
 
 __all__ = [
@@ -29,70 +27,6 @@ __all__ = [
     "scheme_html",
     "texts_html",
 ]
-
-
-def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], cls: str = "ck-table") -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _num(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    return esc(f"{float(value):,.{digits}f}")
-
-
-def bar_chart(
-    labels: Sequence[str],
-    values: Sequence[float],
-    *,
-    title: str,
-    unit: str = "",
-    reference: float | None = None,
-    width: int = 560,
-) -> str:
-    """A horizontal bar chart as inline SVG (negative values to the left of the axis); ``reference`` draws a line."""
-    n = len(values)
-    # room for the longest label: CJK characters are about twice as wide as Latin ones at this size
-    label_px = max([sum(12 if ord(ch) > 0x2E80 else 7 for ch in str(label)) for label in labels] + [40])
-    row, left, pad = 24, min(300, label_px + 12), 10
-    height = n * row + 40
-    span = max([abs(v) for v in values] + ([abs(reference)] if reference is not None else []) + [1e-9])
-    has_neg = any(v < 0 for v in values)
-    zero = left + (width - left - pad) / 2 if has_neg else left
-    scale = (width - zero - pad - 60) / span
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'class="ck-chart"><title>{esc(title)}</title>',
-        f'<text x="4" y="14" font-size="13" font-weight="bold">{esc(title)}</text>',
-    ]
-    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        y = 26 + i * row
-        w = abs(v) * scale
-        x = zero if v >= 0 else zero - w
-        parts.append(f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{esc(label)}</text>')
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row - 8}" '
-            f'fill="{"#3b7dd8" if v >= 0 else "#d8663b"}"/>'
-        )
-        tx = x + w + 4 if v >= 0 else x - 4
-        anchor = "start" if v >= 0 else "end"
-        parts.append(
-            f'<text x="{tx:.1f}" y="{y + 14}" font-size="11" text-anchor="{anchor}">{esc(f"{v:,.1f}{unit}")}</text>'
-        )
-    parts.append(f'<line x1="{zero}" y1="22" x2="{zero}" y2="{height - 10}" stroke="#444"/>')
-    if reference is not None:
-        rx = zero + reference * scale
-        parts.append(
-            f'<line x1="{rx:.1f}" y1="22" x2="{rx:.1f}" y2="{height - 10}" stroke="#c00" stroke-dasharray="4 3"/>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def cost_chart(periods: pd.DataFrame, budget: float | None, title: str) -> str:
@@ -123,20 +57,20 @@ def header_html(g: GradedCase, lang: str) -> str:
         (esc(t("evidence.score", lang)), esc(g.decision.feedback(lang))),
         ("SHA-256", f"<code>{esc(g.sha256)}</code>"),
     ]
-    return _table((t("evidence.field", lang), t("evidence.value", lang)), rows, "ck-table ck-header")
+    return html_table((t("evidence.field", lang), t("evidence.value", lang)), rows, "ck-table ck-header")
 
 
 def scheme_html(g: GradedCase, lang: str) -> str:
     scheme = g.answer.scheme  # type: ignore[attr-defined]
     rows = []
     for c in scheme.components:
-        pay = ", ".join(f"{esc(t(f'evidence.role_{r}', lang))} {_num(v)}" for r, v in c.pay.items())
+        pay = ", ".join(f"{esc(t(f'evidence.role_{r}', lang))} {num(v)}" for r, v in c.pay.items())
         measures = "; ".join(
             f"{esc(t(f'kpi.{m.kpi}', lang))} ({esc(t(f'evidence.level_{m.level}', lang))}, "
-            f"{esc(t('evidence.target', lang))} {_num(m.target, 2)}, w {_num(m.weight, 2)})"
+            f"{esc(t('evidence.target', lang))} {num(m.target, 2)}, w {num(m.weight, 2)})"
             for m in c.measures
         )
-        gates = "; ".join(f"{esc(t(f'kpi.{gt.kpi}', lang))} ≥ {_num(gt.threshold, 2)}" for gt in c.gates)
+        gates = "; ".join(f"{esc(t(f'kpi.{gt.kpi}', lang))} ≥ {num(gt.threshold, 2)}" for gt in c.gates)
         rows.append(
             (
                 esc(c.id),
@@ -144,10 +78,10 @@ def scheme_html(g: GradedCase, lang: str) -> str:
                 pay,
                 measures or "-",
                 gates or "-",
-                _num(c.cap) if c.cap else "-",
+                num(c.cap) if c.cap else "-",
             )
         )
-    table = _table(
+    table = html_table(
         [t(f"evidence.col_{k}", lang) for k in ("component", "type", "pay", "measures", "gates", "cap")], rows
     )
     summary = t(
@@ -166,10 +100,10 @@ def payouts_html(g: GradedCase, lang: str) -> str:
         return f"<p>{esc(t('evidence.not_computed', lang))}</p>"
     by_role = result.people.groupby("role")["total"].agg(["count", "mean", "median", "max"])
     rows = [
-        (esc(t(f"evidence.role_{r}", lang)), _num(v["count"]), _num(v["mean"]), _num(v["median"]), _num(v["max"]))
+        (esc(t(f"evidence.role_{r}", lang)), num(v["count"]), num(v["mean"]), num(v["median"]), num(v["max"]))
         for r, v in by_role.iterrows()
     ]
-    table = _table([t(f"evidence.col_{k}", lang) for k in ("role", "people", "mean", "median", "max")], rows)
+    table = html_table([t(f"evidence.col_{k}", lang) for k in ("role", "people", "mean", "median", "max")], rows)
     chart = cost_chart(result.periods, result.budget_per_period, t("evidence.chart_cost", lang))
     return table + chart
 
@@ -183,13 +117,13 @@ def review_html(g: GradedCase, lang: str) -> str:
         (
             esc(t(f"kpi.{r['kpi']}", lang)),
             esc(t("evidence.yes", lang) if r["paid"] else ""),
-            _num(r["baseline"], 3),
-            _num(r["scheme"], 3),
-            _num(100 * r["change"] if r["change"] is not None else None, 1),
+            esc(format_kpi(str(r["kpi"]), r["baseline"])),
+            esc(format_kpi(str(r["kpi"]), r["scheme"])),
+            num(100 * r["change"] if r["change"] is not None else None, 1),
         )
         for r in k.to_dict("records")
     ]
-    table = _table([t(f"evidence.col_{c}", lang) for c in ("kpi", "paid", "baseline", "scheme", "change")], rows)
+    table = html_table([t(f"evidence.col_{c}", lang) for c in ("kpi", "paid", "baseline", "scheme", "change")], rows)
     chart = bar_chart(
         [t(f"kpi.{x}", lang) for x in k["kpi"]],
         [0.0 if v is None or v != v else 100 * float(v) for v in k["change"]],
@@ -214,7 +148,7 @@ def findings_html(g: GradedCase, lang: str) -> str:
         )
         for f in findings
     ]
-    return _table([t(f"evidence.col_{c}", lang) for c in ("kind", "staff", "team", "finding", "action")], rows)
+    return html_table([t(f"evidence.col_{c}", lang) for c in ("kind", "staff", "team", "finding", "action")], rows)
 
 
 def criteria_html(g: GradedCase, lang: str) -> str:
@@ -241,7 +175,7 @@ def criteria_html(g: GradedCase, lang: str) -> str:
                 marks or "-",
             )
         )
-    return _table(
+    return html_table(
         [
             t(f"evidence.col_{k}", lang)
             for k in ("id", "criterion", "elements", "method", "essential", "state", "why", "evidence", "marks")

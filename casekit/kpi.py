@@ -18,11 +18,12 @@ daily ratios, so a day with few contacts weighs what it should:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["KPI_COLUMNS", "kpis"]
+__all__ = ["COUNT_KPIS", "KPI_COLUMNS", "RATE_KPIS", "format_kpi", "kpi_scale", "kpis"]
 
 KPI_COLUMNS = (
     "handled",
@@ -37,6 +38,10 @@ KPI_COLUMNS = (
     "conversion",
     "contacts_per_hour",
 )
+
+#: KPIs that are shares (0-1), shown as percentages, and KPIs that are counts, shown whole.
+RATE_KPIS = ("adherence", "availability", "occupancy", "fcr", "csat", "conversion")
+COUNT_KPIS = ("handled", "sales")
 
 _SUMS = (
     "scheduled_s",
@@ -82,3 +87,27 @@ def kpis(contacts: pd.DataFrame, by: Sequence[str] | str = "staff_id") -> pd.Dat
     out["conversion"] = _ratio(sums["sales"], sums["sales_eligible"])
     out["contacts_per_hour"] = _ratio(sums["handled"], sums["logged_in_s"] / 3600)
     return out.replace([np.inf, -np.inf], np.nan)
+
+
+def format_kpi(kpi: str, value: Any) -> str:
+    """A KPI value as people read it: shares in %, AHT in seconds, QA in points, counts whole; ``-`` if missing.
+
+    The one formatter for KPI values, in the widgets, the evidence, review texts and the command line alike.
+    """
+    if value is None or value is pd.NA or value != value:  # None, NA or NaN
+        return "-"
+    v = float(value)
+    if kpi in RATE_KPIS:
+        return f"{v:.1%}"
+    if kpi in COUNT_KPIS:
+        return f"{v:,.0f}"
+    if kpi == "aht_s":
+        return f"{v:.0f} s"
+    return f"{v:.1f}" if kpi == "qa" else f"{v:,.2f}"
+
+
+def kpi_scale(kpi: str) -> tuple[float, str]:
+    """Factor and unit that put a KPI on a chart's axis as people read it."""
+    if kpi in RATE_KPIS:
+        return 100.0, "%"
+    return (1.0, " s") if kpi == "aht_s" else (1.0, "")

@@ -1,20 +1,29 @@
-"""Turning pydantic validation errors into :class:`~casekit.errors.Problem` lines (file, field, expected, got)."""
+"""Turning pydantic validation errors into :class:`~casekit.errors.Problem` lines (file, field, expected, got), and
+reading the versioned YAML data files (specs, rubrics) they validate.
+
+The one translator for every model casekit validates (organisation specs, rubrics, answer documents, schemes,
+findings): each pydantic error type maps to an ``expect.*`` catalog key, so a problem reads the same in every file
+and in either language. A validator names its own message by raising ``PydanticCustomError("casekit_<name>", ...)``
+for the catalog key ``expect.<name>``; the error's context fills the key's placeholders.
+"""
 
 from __future__ import annotations
 
 import os
+import types
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from casekit.errors import Problem, SpecError
 
 __all__ = ["got", "load_versioned_yaml", "pydantic_problems", "read_text_file"]
 
-
-_EXPECT_BY_TYPE = {
+#: pydantic's error types -> the ``expect.*`` key that says what was expected.
+_EXPECT_BY_TYPE: Final = {
     "missing": "expect.present",
     "extra_forbidden": "expect.known_field",
     "int_type": "expect.int",
@@ -24,35 +33,29 @@ _EXPECT_BY_TYPE = {
     "float_parsing": "expect.number",
     "string_type": "expect.string",
     "bool_type": "expect.bool",
+    "bool_parsing": "expect.bool",
     "date_type": "expect.date",
     "date_parsing": "expect.date",
     "date_from_datetime_inexact": "expect.date",
     "dict_type": "expect.mapping",
     "model_type": "expect.mapping",
+    "model_attributes_type": "expect.mapping",
     "list_type": "expect.list",
-    "tuple_type": "expect.pair",
+    "tuple_type": "expect.list",
     "too_short": "expect.too_short",
-    "too_long": "expect.pair",
+    "too_long": "expect.too_long",
     "greater_than": "expect.gt",
     "greater_than_equal": "expect.ge",
     "less_than": "expect.lt",
     "less_than_equal": "expect.le",
     "literal_error": "expect.one_of",
-    "string_pattern_mismatch": "expect.slug",
+    "enum": "expect.one_of",
+    "string_pattern_mismatch": "expect.pattern",
     "string_too_short": "expect.nonempty",
+    "string_too_long": "expect.string_too_long",
 }
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if part == "[key]":  # pydantic marks an invalid mapping key this way; the key itself names the field
-            continue
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+_CUSTOM: Final = "casekit_"
+_LIMITS: Final = ("gt", "ge", "lt", "le")
 
 
 def got(value: Any) -> str:
@@ -61,42 +64,76 @@ def got(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _allowed_fields(root: Any, loc: tuple[int | str, ...]) -> str:
-    """The field names allowed beside an unknown one, for the error message."""
-    model: Any = root
-    for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            return ""
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            # a dict value (e.g. roles.<name>): step into its value type
-            args = getattr(model, "__args__", None)
-            model = args[-1] if args else None
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part == "[key]" or part.startswith("function-"):
+            # pydantic's marks for an invalid mapping key and for an Annotated validator step: not fields
             continue
-        model = field.annotation
-    fields = getattr(model, "model_fields", None)
-    if not fields:
-        return ""
-    return ", ".join(f.alias or name for name, f in fields.items())
+        else:
+            out += f".{part}" if out else part
+    return out
 
 
-def pydantic_problems(source: str, err: ValidationError, root: Any) -> list[Problem]:
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation: ``Criterion``, ``tuple[Criterion, ...]``, ``dict[str, Role]``,
+    ``JudgedBy | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) is not None or isinstance(annotation, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _field(model: type[BaseModel], part: str) -> Any:
+    for name, info in model.model_fields.items():
+        if part in (name, info.alias):
+            return info.annotation
+    return None
+
+
+def _allowed_fields(root: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """The field names allowed beside an unknown one, for the message."""
+    node: Any = root
+    for part in loc[:-1]:
+        model = _model_in(node)
+        if model is None:
+            return ""
+        annotation = _field(model, part) if isinstance(part, str) else None
+        # a field: step into its type; a list index or a mapping key (roles.<name>): into the item's model
+        node = annotation if annotation is not None else model
+    model = _model_in(node)
+    return "" if model is None else ", ".join(f.alias or name for name, f in model.model_fields.items())
+
+
+def pydantic_problems(source: str, err: ValidationError, root: type[BaseModel]) -> list[Problem]:
     """One :class:`Problem` per pydantic error; ``root`` is the validated model class (for allowed field names)."""
     problems = []
     for e in err.errors():
         loc = tuple(e["loc"])
         kind = e["type"]
-        # validators raise PydanticCustomError("casekit_<name>", ...) to name their own catalog key expect.<name>
-        key = f"expect.{kind[8:]}" if kind.startswith("casekit_") else _EXPECT_BY_TYPE.get(kind, "expect.other")
-        params: dict[str, Any] = {"msg": e.get("msg", "")}
-        ctx = e.get("ctx") or {}
-        for name in ("gt", "ge", "lt", "le", "min_length", "expected"):
-            if name in ctx:
-                params["limit" if name not in ("expected", "min_length") else name] = ctx[name]
+        value = e.get("input")
+        ctx = {k: v for k, v in (e.get("ctx") or {}).items() if k != "error"}
+        if kind == "too_short" and isinstance(value, list | tuple) and len(value) >= ctx.get("min_length", 0):
+            continue  # pydantic's echo of a list whose items failed, each already reported on its own
+        custom = kind.startswith(_CUSTOM)
+        key = f"expect.{kind[len(_CUSTOM) :]}" if custom else _EXPECT_BY_TYPE.get(kind, "expect.other")
+        if kind == "string_type" and isinstance(value, bool):
+            key = "expect.string_not_bool"  # YAML 1.1 reads an unquoted yes/no/on/off as a boolean
+        params: dict[str, Any] = {"msg": e.get("msg", ""), **ctx}
+        for limit in _LIMITS:
+            if limit in ctx:
+                params["limit"] = ctx[limit]
         if kind == "extra_forbidden":
             params["allowed"] = _allowed_fields(root, loc)
-        came = "" if kind == "missing" else got(e.get("input"))
-        problems.append(Problem(source, _field_path(loc), key, came, params))
+        # a missing field has no value; a rule about a whole mapping would only echo it back
+        quiet = kind == "missing" or (custom and isinstance(value, dict))
+        problems.append(Problem(source, _field_path(loc), key, "" if quiet else got(value), params))
     return problems
 
 

@@ -23,7 +23,7 @@ from casekit.scenario import World, build_world, find_spec, load_spec
 from casekit.widgets.t4_incentives import ANSWER_MIME, T4App
 from casekit.widgets.t4_incentives.forms import component_data, component_fields, number_text, split_ids
 from casekit.widgets.t4_incentives.preview import role_table
-from casekit.widgets.t4_incentives.render import cell
+from casekit.html import cell
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEME = json.loads((FIXTURES / "scheme_balanced.json").read_text(encoding="utf-8"))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from casekit.atomic import write_atomic
 from casekit.errors import UsageError
+from casekit.html import esc
 from casekit.i18n import normalise_lang, t
 
 __all__ = [
@@ -64,7 +64,7 @@ def escape_text(text: object) -> str:
     output (``display(HTML(f"<td>{escape_text(answer)}</td>"))``); the portfolio keeps ``text/html`` outputs as
     they are, so anything not escaped here reaches the assessor's browser as markup.
     """
-    return html.escape(str(text), quote=True)
+    return esc(text)
 
 
 def safe_filename(candidate_id: str) -> str:

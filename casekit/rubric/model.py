@@ -10,8 +10,7 @@ and raises them together as one :class:`~casekit.errors.RubricError`, so an auth
 from __future__ import annotations
 
 import os
-import types
-import typing
+import re
 from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
@@ -33,7 +32,7 @@ from casekit.i18n import normalise_lang, t
 from casekit.rubric.checks import CheckRegistry
 from casekit.rubric.checks import registry as default_registry
 from casekit.standard import load_standard
-from casekit.validation import load_versioned_yaml, read_text_file
+from casekit.validation import got, load_versioned_yaml, pydantic_problems, read_text_file
 
 __all__ = [
     "ELEMENT_KINDS",
@@ -61,34 +60,34 @@ _LEVEL_IDS: Final = ("met", "not_yet_met")
 
 def _nonblank(value: str) -> str:
     if not value.strip():
-        raise PydanticCustomError("nonempty", "a non-empty string")
+        raise PydanticCustomError("casekit_nonempty", "a non-empty string")
     return value
 
 
 def _unit_element(value: str) -> str:
     unit = load_standard()
     if value not in unit or unit.get(value).kind not in ELEMENT_KINDS:
-        raise PydanticCustomError("rubric_element", "a P, K, S or E element", {"code": unit.code})
+        raise PydanticCustomError("casekit_rubric_element", "a P, K, S or E element", {"code": unit.code})
     return value
 
 
 def _unit_method(value: str) -> str:
     methods = [m.id for m in load_standard().of_kind("method")]
     if value not in methods:
-        raise PydanticCustomError("method_id", "an assessment method", {"allowed": ", ".join(methods)})
+        raise PydanticCustomError("casekit_method_id", "an assessment method", {"allowed": ", ".join(methods)})
     return value
 
 
 def _check_name(value: str, info: ValidationInfo) -> str:
     checks = _registry_of(info)
     if value not in checks:
-        raise PydanticCustomError("known_check", "a registered check", {"allowed": ", ".join(checks.names())})
+        raise PydanticCustomError("casekit_known_check", "a registered check", {"allowed": ", ".join(checks.names())})
     return value
 
 
 def _two_levels(levels: tuple[Level, ...]) -> tuple[Level, ...]:
     if sorted(level.id for level in levels) != sorted(_LEVEL_IDS):
-        raise PydanticCustomError("levels", "one level met and one level not_yet_met")
+        raise PydanticCustomError("casekit_levels", "one level met and one level not_yet_met")
     return levels
 
 
@@ -98,7 +97,15 @@ def _registry_of(info: ValidationInfo) -> CheckRegistry:
 
 
 NonBlank = Annotated[StrictStr, AfterValidator(_nonblank)]
-Ident = Annotated[StrictStr, Field(pattern=_IDENT)]
+
+
+def _ident(value: str) -> str:
+    if not re.fullmatch(_IDENT, value):
+        raise PydanticCustomError("casekit_ident", "an id")
+    return value
+
+
+Ident = Annotated[StrictStr, AfterValidator(_ident)]
 
 
 # --- the model -----------------------------------------------------------------------------------------------
@@ -143,12 +150,12 @@ class JudgedBy(_Model):
         automatic = self.check is not None and self.assessor is None
         by_assessor = self.check is None and self.assessor is True and "params" not in self.model_fields_set
         if not (automatic or by_assessor):
-            raise PydanticCustomError("judged_by", "either a check or an assessor")
+            raise PydanticCustomError("casekit_judged_by", "either a check or an assessor")
         if self.check is not None:
             missing = [p for p in _registry_of(info).required_params(self.check) if p not in self.params]
             if missing:
                 raise PydanticCustomError(
-                    "check_params", "missing params", {"check": self.check, "missing": ", ".join(missing)}
+                    "casekit_check_params", "missing params", {"check": self.check, "missing": ", ".join(missing)}
                 )
         return self
 
@@ -202,86 +209,6 @@ class Rubric(_Model):
 
 # --- loading ---------------------------------------------------------------------------------------------------
 
-_EXPECT_BY_TYPE: Final = {
-    "missing": "expect.present",
-    "extra_forbidden": "expect.known_field",
-    "int_type": "expect.int",
-    "bool_type": "expect.bool",
-    "string_type": "expect.string",
-    "dict_type": "expect.mapping",
-    "model_type": "expect.mapping",
-    "model_attributes_type": "expect.mapping",
-    "tuple_type": "expect.list",
-    "list_type": "expect.list",
-    "too_short": "expect.too_short",
-    "literal_error": "expect.one_of",
-    "string_pattern_mismatch": "expect.ident",
-}
-_CUSTOM_TYPES: Final = ("nonempty", "rubric_element", "method_id", "known_check", "levels", "judged_by", "check_params")
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not part.startswith("function-"):  # pydantic's name for an Annotated validator step
-            out += f".{part}" if out else part
-    return out
-
-
-def _got(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside an annotation such as ``tuple[Criterion, ...]`` or ``JudgedBy | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin is not None or isinstance(annotation, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _allowed_fields(loc: tuple[int | str, ...]) -> str:
-    """The field names allowed beside an unknown one, for the message."""
-    model: type[BaseModel] | None = Rubric
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if model is None or part not in model.model_fields:
-            return ""
-        model = _model_in(model.model_fields[part].annotation)
-    if model is None:
-        return ""
-    return ", ".join(f.alias or name for name, f in model.model_fields.items())
-
-
-def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
-    problems = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        kind = e["type"]
-        ctx = e.get("ctx") or {}
-        value = e.get("input")
-        if kind == "too_short" and isinstance(value, list) and len(value) >= ctx.get("min_length", 0):
-            continue  # pydantic's echo of failed items, each already reported on its own
-        key = f"expect.{kind}" if kind in _CUSTOM_TYPES else _EXPECT_BY_TYPE.get(kind, "expect.other")
-        if kind == "string_type" and isinstance(value, bool):
-            key = "expect.string_not_bool"  # YAML 1.1 reads an unquoted yes/no/on/off as a boolean
-        params: dict[str, Any] = {"msg": e.get("msg", "")}
-        params.update({k: v for k, v in ctx.items() if k != "error"})
-        if kind == "extra_forbidden":
-            params["allowed"] = _allowed_fields(loc)
-        got = "" if kind in ("missing", "judged_by", "check_params") else _got(value)
-        problems.append(Problem(source, _field_path(loc), key, got, params))
-    return problems
-
 
 def _duplicate_ids(source: str, data: dict[str, Any]) -> list[Problem]:
     """Criterion ids used twice; checked on the raw data so it is reported beside every other problem."""
@@ -296,7 +223,7 @@ def _duplicate_ids(source: str, data: dict[str, Any]) -> list[Problem]:
             continue
         if cid in first:
             problems.append(
-                Problem(source, f"criteria[{i}].id", "expect.unique_criterion", _got(cid), {"first": first[cid]})
+                Problem(source, f"criteria[{i}].id", "expect.unique_criterion", got(cid), {"first": first[cid]})
             )
         else:
             first[cid] = i
@@ -315,7 +242,7 @@ def parse_rubric(text: str, source: str, *, registry: CheckRegistry | None = Non
     try:
         rubric = Rubric.model_validate(data, context=context)
     except ValidationError as exc:
-        problems[:0] = _pydantic_problems(source, exc)
+        problems[:0] = pydantic_problems(source, exc, Rubric)
         raise RubricError(problems) from None
     if problems:
         raise RubricError(problems)

@@ -13,6 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from casekit import months
 from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec
 from casekit.scenario.staff import Workforce
@@ -27,7 +28,7 @@ RAMP_DAYS = 45.0
 
 
 def dates_of(spec: OrgSpec, days: int) -> list[dt.date]:
-    return [spec.start_date + dt.timedelta(days=i) for i in range(days)]
+    return months.dates(spec.start_date, days)
 
 
 def blended_aht(spec: OrgSpec) -> float:

@@ -6,13 +6,12 @@ The returned ``breaches`` frame records each one, so the incidents table and lat
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from casekit import months
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.contacts import dates_of
 from casekit.scenario.rng import stream
@@ -37,7 +36,7 @@ class PayBreach:
 
 
 def months_of(spec: OrgSpec, days: int) -> list[str]:
-    return sorted({d.strftime("%Y-%m") for d in dates_of(spec, days)})
+    return sorted({months.month_of(d) for d in dates_of(spec, days)})
 
 
 def build_pay(
@@ -46,7 +45,7 @@ def build_pay(
     rng = stream(seed, "pay")
     law = load_law()["overtime"]
     staff = wf.staff
-    month_col = contacts["date"].str.slice(0, 7)
+    month_col = months.period_column(contacts["date"])
     worked = contacts.assign(month=month_col, present=contacts["logged_in_s"] > 0)
     hours = (worked[worked["present"]].groupby(["staff_id", "month"])["scheduled_s"].sum() / 3600).to_dict()
     qa = worked.groupby(["staff_id", "month"])["qa_score"].mean().to_dict()
@@ -63,9 +62,8 @@ def build_pay(
         )
     )
     for month in months_of(spec, days):
-        year, mon = int(month[:4]), int(month[5:])
-        wage = minimum_wage(year) or {"monthly": 0, "hourly": 0}
-        month_end = dt.date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()
+        wage = minimum_wage(int(month[:4])) or {"monthly": 0, "hourly": 0}
+        month_end = months.month_end(month).isoformat()
         for staff_id, hire_date, pay_basis, base_pay in people:
             if hire_date > month_end:
                 continue

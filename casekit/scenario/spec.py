@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
@@ -57,6 +59,12 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        raise PydanticCustomError("casekit_slug", "a slug")
+    return value
 
 
 class _Model(BaseModel):
@@ -149,7 +157,7 @@ class OrgSpec(_Model):
     """A validated organisation spec."""
 
     schema_version: int
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Annotated[str, AfterValidator(_slug)]
     title: Text
     description: Text
     industry: str = Field(min_length=1)

@@ -1,8 +1,8 @@
 """Auditing last period's payouts (P4.4): the ledger as paid, with the anomalies the world seeded into it.
 
-:func:`payout_ledger` pays the organisation's incumbent scheme (:mod:`casekit.cases.t4_incentives.incumbent`) for the world's
-last full calendar month, then seeds, from the world's own random stream ``t4-audit``, exactly five anomalies:
-two calculation errors (digits transposed, or another role's rate used), one payment to an ineligible person
+:func:`payout_ledger` pays the organisation's incumbent scheme (:mod:`~casekit.cases.t4_incentives.incumbent`)
+for the world's last full calendar month, then seeds, from the world's own random stream ``t4-audit``, exactly five
+anomalies: two calculation errors (digits transposed, or another role's rate used), one payment to an ineligible person
 (a failed gate ignored, or a support-role person given a line), one bonus over its cap, and one unexplained
 gender gap (the women of one team put on a lower scorecard rate; 性別平等工作法 §10). ``truth`` records them
 for the grader; the candidate finds them with the tools in :mod:`casekit.cases.t4_incentives.audit_tools` and records
@@ -11,8 +11,6 @@ for the grader; the candidate finds them with the tools in :mod:`casekit.cases.t
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -20,7 +18,9 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
+from casekit import months
 from casekit.cases.t4_incentives.incumbent import incumbent_scheme
 from casekit.cases.t4_incentives.payout import compute_payouts
 from casekit.cases.t4_incentives.scheme import SCHEME_ROLES, Component, Scheme
@@ -90,13 +90,7 @@ class Ledger:
 def last_full_month(world: World) -> str:
     """The last calendar month (``YYYY-MM``) the world covers from its first to its last day; when it covers no
     month in full, the month it covers most days of (the later on a tie)."""
-    start = world.spec.start_date
-    days = [start + dt.timedelta(days=k) for k in range(world.days)]
-    covered: dict[str, int] = {}
-    for d in days:
-        covered[d.strftime("%Y-%m")] = covered.get(d.strftime("%Y-%m"), 0) + 1
-    full = [m for m, n in covered.items() if n == calendar.monthrange(int(m[:4]), int(m[5:]))[1]]
-    return max(full) if full else max(covered, key=lambda m: (covered[m], m))
+    return months.last_full_month(world.spec.start_date, world.days)
 
 
 def payout_ledger(
@@ -319,7 +313,7 @@ class Finding(BaseModel):
     @classmethod
     def _month(cls, value: str) -> str:
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-            raise ValueError("a month YYYY-MM")
+            raise PydanticCustomError("casekit_month", "a month YYYY-MM")
         return value
 
     @field_validator("staff_ids")
@@ -327,7 +321,7 @@ class Finding(BaseModel):
     def _ids(cls, value: list[str]) -> list[str]:
         bad = [s for s in value if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", s)]
         if bad:
-            raise ValueError(f"staff ids of letters and digits (got {bad[0]!r})")
+            raise PydanticCustomError("casekit_staff_ids", "staff ids", {"bad": bad[0]})
         return value
 
 

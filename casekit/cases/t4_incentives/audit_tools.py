@@ -20,6 +20,7 @@ from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, SCHEME_ROLES, Com
 from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.kpi import kpis
+from casekit.months import period_column
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.world import World
 
@@ -50,7 +51,7 @@ _Kpis = dict[str, dict[Any, Any]]  # id -> KPI name -> value
 
 def _period_kpis(world: World, period: str) -> tuple[_Kpis, _Kpis]:
     contacts = world.contacts
-    frame = contacts[contacts["date"].str.slice(0, 7) == period]
+    frame = contacts[period_column(contacts["date"]) == period]
     frame = frame.merge(world.staff[["staff_id", "team"]], on="staff_id", how="left")
     if frame.empty:
         return {}, {}
@@ -334,7 +335,7 @@ def gaming_signals(world: World, months: int = 3) -> pd.DataFrame:
     """Per person and per team over the last ``months`` months with at least ten days of contacts: the trend of
     AHT (% a month) against the trends of FCR and QA (points a month). ``signal``: handle time falling while first
     contact resolution or quality falls, the pattern of rushing contacts to meet a speed target."""
-    frame = world.contacts.assign(month=world.contacts["date"].str.slice(0, 7))
+    frame = world.contacts.assign(month=period_column(world.contacts["date"]))
     frame = frame.merge(world.staff[["staff_id", "team"]], on="staff_id", how="left")
     days = frame.groupby("month")["date"].nunique()
     chosen = sorted(days[days >= 10].index)[-months:]

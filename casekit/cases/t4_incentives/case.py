@@ -7,8 +7,6 @@ logic lives here (or in the modules it calls), never in a widget callback, so te
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from casekit import months
 from casekit.answers import save_answer
 from casekit.cases.t4_incentives import audit_tools
 from casekit.cases.t4_incentives.answer import ReportedFigures, T4Answer
@@ -35,16 +34,7 @@ __all__ = ["T4Case", "full_months", "projected_cost_per_period"]
 
 def full_months(world: World) -> list[str]:
     """The calendar months the world covers from their first day to their last."""
-    first = world.spec.start_date
-    last = first + dt.timedelta(days=world.days - 1)
-    months = []
-    y, m = first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        start, end = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
-        if start >= first and end <= last:
-            months.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
+    return months.full_months(world.spec.start_date, world.days)
 
 
 def projected_cost_per_period(result: PayoutResult, world: World) -> float:
@@ -87,7 +77,7 @@ class T4Case:
     def _contacts_by_team(self) -> pd.DataFrame:
         """The contact rows with each person's team, role and month, joined once for every exploration."""
         contacts = self.world.contacts.merge(self.world.staff[["staff_id", "team", "role"]], on="staff_id")
-        return contacts.assign(month=contacts["date"].str.slice(0, 7))
+        return contacts.assign(month=months.period_column(contacts["date"]))
 
     def explore(self, by: str = "team") -> pd.DataFrame:
         """KPIs per ``staff``, ``team``, ``month`` or ``team_month`` for the exploration tables and charts."""

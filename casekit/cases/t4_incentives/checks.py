@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from casekit import months
 from casekit.cases.t4_incentives.audit import Finding, match_findings, payout_ledger
 from casekit.cases.t4_incentives.case import projected_cost_per_period
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts
@@ -140,7 +141,7 @@ def rewards_by_responsibility(context: CheckContext, params: Mapping[str, Any]) 
     scheme = _scheme(context)
     world: World = context.world
     person_sales = (
-        world.contacts.assign(period=world.contacts["date"].str.slice(0, 7))
+        world.contacts.assign(period=months.period_column(world.contacts["date"]))
         .groupby(["staff_id", "period"])["sales"]
         .sum()
         .reset_index()

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from casekit import months
 from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, Component, Measure, Scheme
 from casekit.i18n import t
 from casekit.kpi import kpis
@@ -46,7 +47,7 @@ class PayoutResult:
 
 def period_kpis(contacts: pd.DataFrame, staff: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """KPIs per (staff_id, period) and per (team, period); a period is a calendar month ``YYYY-MM``."""
-    frame = contacts.assign(period=contacts["date"].str.slice(0, 7))
+    frame = contacts.assign(period=months.period_column(contacts["date"]))
     frame = frame.merge(staff[["staff_id", "team"]], on="staff_id", how="left")
     return kpis(frame, ["staff_id", "period"]), kpis(frame, ["team", "period"])
 

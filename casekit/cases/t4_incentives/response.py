@@ -33,6 +33,7 @@ import pandas as pd
 from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, Component, Scheme
 from casekit.errors import UsageError
 from casekit.i18n import t
+from casekit.months import start_of_next_month
 from casekit.scenario.contacts import HANDLING_ROLES, HOLD, QA_EVALS_PER_DAY, SURVEY_RATE, TALK
 from casekit.scenario.rng import stream
 from casekit.scenario.world import World
@@ -326,7 +327,7 @@ def _team_sums(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _month_dates(last: dt.date, months: int) -> list[dt.date]:
-    first = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    first = start_of_next_month(last)
     end = pd.Timestamp(first) + pd.DateOffset(months=months)
     return [x.date() for x in pd.date_range(first, end - pd.Timedelta(days=1), freq="D")]
 

@@ -1,7 +1,8 @@
 """Review a scheme's effectiveness after a simulated run (P4.3): KPI movement, cost, gaming and bunching.
 
 The baseline is the world's last three months (``baseline_window``); the scheme period is the simulated
-contacts (:func:`~casekit.cases.t4_incentives.response.simulate_response`, three months unless given). The review reports:
+contacts (:func:`~casekit.cases.t4_incentives.response.simulate_response`, three months unless given). The review
+reports:
 
 - per KPI and per team: baseline, scheme-period value, delta and the relative change in the good direction
   (positive = better, using ``KPI_DIRECTIONS``);
@@ -25,14 +26,15 @@ from typing import Any
 
 import pandas as pd
 
+from casekit import months
 from casekit.cases.t4_incentives.payout import compute_payouts, period_kpis
 from casekit.cases.t4_incentives.response import BAND, baseline_window, simulate_response
 from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, Scheme
 from casekit.i18n import t
-from casekit.kpi import kpis
+from casekit.kpi import format_kpi, kpis
 from casekit.scenario.world import World
 
-__all__ = ["REVIEW_KPIS", "Finding", "Review", "format_value", "review_effectiveness"]
+__all__ = ["REVIEW_KPIS", "Finding", "Review", "review_effectiveness"]
 
 REVIEW_KPIS = ("aht_s", "adherence", "fcr", "csat", "qa", "conversion", "contacts_per_hour")
 # Display unit of an improvement and the factor from the KPI's own scale to it.
@@ -73,17 +75,6 @@ _FORMATS = {
 }
 
 
-def format_value(kpi: str, value: float | None) -> str:
-    """A KPI value as people read it: rates in %, AHT in seconds, QA in points."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if kpi in ("adherence", "availability", "fcr", "csat", "conversion"):
-        return f"{value:.1%}"
-    if kpi == "aht_s":
-        return f"{value:.0f} s"
-    return f"{value:.1f}" if kpi == "qa" else f"{value:,.2f}"
-
-
 @dataclass(frozen=True)
 class Finding:
     """One finding: a catalog key and raw (JSON-able) parameters; :meth:`text` formats and translates them."""
@@ -103,7 +94,7 @@ class Finding:
             elif v is None or kind is None:
                 shown[name] = "-" if v is None else str(v)
             elif kind == "kpi":
-                shown[name] = format_value(kpi, float(v))
+                shown[name] = format_kpi(kpi, float(v))
             elif kind == "money":
                 shown[name] = f"{v:,.0f}"
             elif kind == "signed_pct":
@@ -228,7 +219,7 @@ def _shares(values: pd.Series, kpi: str, thr: float) -> tuple[float, float]:
 
 def _bunching(scheme: Scheme, world: World, base: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
     staff = world.tables["staff"]
-    days = base.groupby(base["date"].str.slice(0, 7))["date"].nunique()
+    days = base.groupby(months.period_column(base["date"]))["date"].nunique()
     full = [p for p, n in days.items() if n >= MIN_BASELINE_DAYS] or list(days.index)
     before = period_kpis(base, staff)[0]
     before = before[before.index.get_level_values("period").isin(full)]

@@ -156,7 +156,7 @@ class ComponentEditor(Panel):
         self._listeners.append(callback)
 
     def load(self, fields: Mapping[str, Any]) -> None:
-        """Show ``fields`` (see :func:`~casekit.widgets.t4_incentives.forms.component_fields`) without signalling edits."""
+        """Show ``fields`` (see :func:`~.forms.component_fields`) without signalling edits."""
         self._loading = True
         try:
             self.id.value = str(fields.get("id", ""))

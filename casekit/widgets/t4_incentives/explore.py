@@ -8,9 +8,9 @@ import pandas as pd
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.evidence import bar_chart, esc
 from casekit.i18n import t
-from casekit.kpi import KPI_COLUMNS
+from casekit.kpi import KPI_COLUMNS, format_kpi, kpi_scale
 from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import kpi_scale, kpi_text, table_html
+from casekit.widgets.t4_incentives.render import table_html
 
 __all__ = ["GROUPINGS", "ExplorePanel"]
 
@@ -56,7 +56,7 @@ class ExplorePanel(Panel):
         """Recompute the table for the grouping chosen, then the chart."""
         table = self.case.explore(self.by.value)
         self.table = table
-        formats = {k: (lambda v, k=k: kpi_text(k, v)) for k in table.columns}
+        formats = {k: (lambda v, k=k: format_kpi(k, v)) for k in table.columns}
         self.html.value = f'<div style="{_SCROLL}">{table_html(table, self.lang, index=True, formats=formats)}</div>'
         self.render_chart()
 

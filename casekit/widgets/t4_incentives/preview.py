@@ -14,9 +14,10 @@ from casekit.cases.t4_incentives.case import T4Case
 from casekit.cases.t4_incentives.payout import PayoutResult, explain
 from casekit.errors import CasekitError
 from casekit.evidence import bar_chart, cost_chart, esc
+from casekit.html import histogram
 from casekit.i18n import t
 from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import histogram, message_html, problems_html, table_html
+from casekit.widgets.t4_incentives.render import message_html, problems_html, table_html
 
 __all__ = ["PreviewPanel", "role_table"]
 

@@ -6,25 +6,18 @@ a candidate's free text, and none of it may become markup.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from casekit.cases.t4_incentives.review import format_value
 from casekit.errors import CasekitError
-from casekit.evidence import esc
+from casekit.html import cell, esc, frame_table
 from casekit.i18n import catalog, t
 
 __all__ = [
     "STYLE",
-    "cell",
     "column_label",
-    "histogram",
-    "kpi_scale",
-    "kpi_text",
     "mapping_html",
     "message_html",
     "problems_html",
@@ -77,87 +70,17 @@ def value_label(column: str, value: Any, lang: str) -> str | None:
     return t(key, lang) if _known(key, lang) else value
 
 
-def cell(value: Any, lang: str) -> str:
-    """One value as text: '-' for missing, yes/blank for flags, thousands separators, 4 significant digits."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "-"
-    if isinstance(value, bool | np.bool_):
-        return t("widgets.yes", lang) if value else ""
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float | np.floating):
-        v = float(value)
-        if math.isinf(v):
-            return "∞" if v > 0 else "-∞"
-        if v.is_integer():
-            return f"{v:,.0f}"
-        return f"{v:,.2f}" if abs(v) >= 100 else f"{v:.4g}"
-    return str(value)
-
-
-def kpi_text(kpi: str, value: Any) -> str:
-    """A KPI value as people read it (rates in %, AHT in seconds, counts whole)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if kpi in _COUNTS:
-        return f"{float(value):,.0f}"
-    if kpi == "occupancy":
-        return f"{float(value):.1%}"
-    return format_value(kpi, float(value))
-
-
-def kpi_scale(kpi: str) -> tuple[float, str]:
-    """Factor and unit that put a KPI on a chart's axis as people read it."""
-    if kpi in _RATES:
-        return 100.0, "%"
-    return (1.0, " s") if kpi == "aht_s" else (1.0, "")
-
-
-def table_html(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    columns: Sequence[str] | None = None,
-    formats: Mapping[str, Callable[[Any], str]] | None = None,
-    index: bool = False,
-    cls: str = "ck-table",
-) -> str:
-    """A DataFrame as an escaped HTML table with localized headings; ``formats`` overrides a column's format."""
-    data = frame.reset_index() if index else frame
-    cols = list(columns) if columns is not None else [str(c) for c in data.columns]
-    formats = formats or {}
-    head = "".join(f"<th>{esc(column_label(c, lang))}</th>" for c in cols)
-    rows = []
-    for record in data[cols].to_dict("records"):
-        cells = []
-        for c in cols:
-            v = record[c]
-            text = formats[c](v) if c in formats else value_label(c, v, lang) or cell(v, lang)
-            cells.append(f"<td>{esc(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    if not rows:
-        rows.append(f'<tr><td colspan="{len(cols)}">{esc(t("widgets.no_rows", lang))}</td></tr>')
-    return f'<table class="{esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+def table_html(frame: pd.DataFrame, lang: str, **options: Any) -> str:
+    """A DataFrame as an escaped HTML table (:func:`casekit.html.frame_table`) with T4's headings and codes."""
+    return frame_table(
+        frame, lang, heading=lambda c: column_label(c, lang), value=lambda c, v: value_label(c, v, lang), **options
+    )
 
 
 def mapping_html(values: Mapping[str, Any], lang: str) -> str:
     """A flat mapping (an audit tool's summary) as a two-column table."""
     frame = pd.DataFrame({"item": [column_label(str(k), lang) for k in values], "value": list(values.values())})
     return table_html(frame, lang, formats={"item": str, "value": lambda v: cell(v, lang)})
-
-
-def histogram(values: Sequence[float], bins: int = 8) -> tuple[list[str], list[float]]:
-    """Equal-width bins over the values: labels 'low–high' (NT$, whole) and the count in each."""
-    arr = np.asarray(list(values), dtype=float)
-    arr = arr[~np.isnan(arr)]
-    if arr.size == 0:
-        return [], []
-    low, high = float(arr.min()), float(arr.max())
-    if high <= low:
-        return [f"{low:,.0f}"], [float(arr.size)]
-    counts, edges = np.histogram(arr, bins=bins, range=(low, high))
-    labels = [f"{edges[i]:,.0f}–{edges[i + 1]:,.0f}" for i in range(len(counts))]
-    return labels, [float(c) for c in counts]
 
 
 def message_html(text: str, kind: str = "info") -> str:

@@ -14,8 +14,9 @@ from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.errors import CasekitError
 from casekit.evidence import bar_chart, cost_chart, esc
 from casekit.i18n import t
+from casekit.kpi import format_kpi
 from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import kpi_text, message_html, problems_html, table_html
+from casekit.widgets.t4_incentives.render import message_html, problems_html, table_html
 
 __all__ = ["MONTHS", "SimulationPanel"]
 
@@ -78,8 +79,8 @@ class SimulationPanel(Panel):
             {
                 "kpi": k["kpi"],
                 "paid": k["paid"],
-                "baseline": [kpi_text(kpi, v) for kpi, v in zip(k["kpi"], k["baseline"], strict=True)],
-                "scheme": [kpi_text(kpi, v) for kpi, v in zip(k["kpi"], k["scheme"], strict=True)],
+                "baseline": [format_kpi(kpi, v) for kpi, v in zip(k["kpi"], k["baseline"], strict=True)],
+                "scheme": [format_kpi(kpi, v) for kpi, v in zip(k["kpi"], k["scheme"], strict=True)],
                 "change": [_pct(v) for v in k["change"]],
             }
         )
