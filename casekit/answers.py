@@ -1,9 +1,13 @@
 """Answer documents: what a candidate produces, as versioned, validated JSON (DESIGN decision 1).
 
-Every document shares a header (``schema_version``, ``case``, ``candidate_id``, ``org``, ``seed``, ``lang``) and a
-case-specific body; each case registers its pydantic model here. Grading reads only this document; it never runs a
-candidate's code. A document is validated on save and on load; problems name the file, the field, what was expected
-and what came, all at once.
+Every document shares a header (``schema``, ``schema_version``, ``case``, ``candidate_id``, ``org``, ``seed``,
+``lang``) and a body of its own case kind. This module knows the header and how to read, upgrade, validate and write
+any document; it imports no case. Each case kind describes its documents with an :class:`AnswerSchema` (its model
+for each schema version it reads, and the upgrade from each old version to the next); whoever loads a document
+passes the schemas it knows (the case registry does: :meth:`casekit.registry.CaseRegistry.load_answer`).
+
+Grading reads only this document; it never runs a candidate's code. A document is validated on save and on load;
+problems name the file, the field, what was expected and what came, all at once.
 """
 
 from __future__ import annotations
@@ -12,36 +16,45 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from casekit.atomic import write_atomic
-from casekit.errors import AnswerError, Problem
+from casekit.errors import AnswerError, Problem, UsageError
+from casekit.i18n import t
 from casekit.validation import got, pydantic_problems
 
 __all__ = [
+    "ANSWER_MIME",
     "ANSWER_SCHEMA",
     "SAFE_ID",
     "AnswerDocument",
-    "answer_models",
+    "AnswerSchema",
+    "Upgrade",
     "document_sha256",
     "dumps_answer",
     "load_answer",
     "parse_answer",
-    "register_case",
+    "read_answer_json",
     "save_answer",
 ]
 
 ANSWER_SCHEMA = "casekit-answer"
+#: The MIME type of an answer document shown as a notebook output (what a candidate's save leaves in the notebook).
+ANSWER_MIME = "application/vnd.casekit.answer+json"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns a document of schema version ``v`` (a plain mapping) into one of version ``v + 1``."""
 
 
 class AnswerDocument(BaseModel):
-    """The header every case's answer model extends."""
+    """The header every case kind's answer model extends."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -69,33 +82,73 @@ class AnswerDocument(BaseModel):
         return value
 
 
-_Model = TypeVar("_Model", bound=type[AnswerDocument])
-_MODELS: dict[tuple[str, int], type[AnswerDocument]] = {}
+@dataclass(frozen=True)
+class AnswerSchema:
+    """One case kind's answer documents: the model of each schema version it reads, and the upgrades between them.
+
+    ``models`` holds at least the current (highest) version. An older version ``v`` is read when ``upgrades`` has a
+    step from each of ``v, v+1, ...`` to the current version: the document is validated with ``models[v]`` when
+    that model is kept (so its problems are told in its own terms), then upgraded step by step and validated with
+    the current model. A version with no way up is refused with the versions that can be read.
+    """
+
+    case: str
+    models: Mapping[int, type[AnswerDocument]]
+    upgrades: Mapping[int, Upgrade] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.models:
+            raise UsageError(t("cases.schema_no_model", None, case=self.case))
+        strays = sorted(v for v in self.upgrades if v >= self.version)
+        if strays:
+            raise UsageError(t("cases.schema_stray_upgrade", None, case=self.case, versions=strays))
+
+    @property
+    def version(self) -> int:
+        """The current schema version: what new documents are written in."""
+        return max(self.models)
+
+    @property
+    def model(self) -> type[AnswerDocument]:
+        """The current version's model."""
+        return self.models[self.version]
+
+    @property
+    def versions(self) -> tuple[int, ...]:
+        """Every schema version that can be read, oldest first."""
+        readable = [self.version]
+        v = self.version - 1
+        while v in self.upgrades:
+            readable.append(v)
+            v -= 1
+        return tuple(sorted(readable))
+
+    def read(self, data: dict[str, Any], source: str) -> AnswerDocument:
+        """Validate ``data`` (a document of one of :attr:`versions`), upgrading it to the current version."""
+        version = data.get("schema_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version not in self.versions:
+            versions = ", ".join(map(str, self.versions))
+            params = {"versions": versions, "case": self.case}
+            raise AnswerError([Problem(source, "schema_version", "expect.answer_version", got(version), params)])
+        if version in self.models:
+            doc = _validate(self.models[version], data, source)
+            if version == self.version:
+                return doc
+            data = json.loads(dumps_answer(doc))
+        for step in range(version, self.version):
+            data = {**self.upgrades[step](dict(data)), "schema_version": step + 1}
+        return _validate(self.model, data, f"{source} (schema_version {version} -> {self.version})")
 
 
-def register_case(case: str, version: int) -> Callable[[_Model], _Model]:
-    """Class decorator: the answer model of ``case`` at schema ``version``."""
-
-    def decorate(model: _Model) -> _Model:
-        _MODELS[(case, version)] = model
-        return model
-
-    return decorate
+def _validate(model: type[AnswerDocument], data: Mapping[str, Any], source: str) -> AnswerDocument:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise AnswerError(pydantic_problems(source, exc, model)) from None
 
 
-def answer_models() -> dict[tuple[str, int], type[AnswerDocument]]:
-    _load_builtin_cases()
-    return dict(_MODELS)
-
-
-def _load_builtin_cases() -> None:
-    # the case modules register their models on import; imported here so that loading any answer finds them
-    import casekit.cases.t4_incentives.answer  # noqa: F401
-
-
-def parse_answer(data: Any, source: str) -> AnswerDocument:
-    """Validate a decoded JSON document into its case's answer model."""
-    _load_builtin_cases()
+def parse_answer(data: Any, source: str, schemas: Mapping[str, AnswerSchema]) -> AnswerDocument:
+    """Validate a decoded JSON document against the schema of its ``case`` (one of ``schemas``)."""
     if not isinstance(data, dict):
         raise AnswerError([Problem(source, "", "expect.top_mapping", type(data).__name__)])
     problems = []
@@ -103,28 +156,12 @@ def parse_answer(data: Any, source: str) -> AnswerDocument:
         problems.append(
             Problem(source, "schema", "expect.answer_schema", got(data.get("schema")), {"schema": ANSWER_SCHEMA})
         )
-    case, version = data.get("case"), data.get("schema_version")
-    cases = sorted({c for c, _ in _MODELS})
-    if case not in cases:
-        problems.append(Problem(source, "case", "expect.one_of", got(case), {"expected": ", ".join(cases)}))
-    elif (case, version) not in _MODELS:
-        versions = sorted(v for c, v in _MODELS if c == case)
-        problems.append(
-            Problem(
-                source,
-                "schema_version",
-                "expect.answer_version",
-                got(version),
-                {"versions": ", ".join(map(str, versions)), "case": case},
-            )
-        )
+    case = data.get("case")
+    if not isinstance(case, str) or case not in schemas:
+        problems.append(Problem(source, "case", "expect.one_of", got(case), {"expected": ", ".join(sorted(schemas))}))
     if problems:
         raise AnswerError(problems)
-    model = _MODELS[(str(case), int(version))]  # type: ignore[arg-type]
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise AnswerError(pydantic_problems(source, exc, model)) from None
+    return schemas[str(case)].read(data, source)
 
 
 def dumps_answer(doc: AnswerDocument) -> str:
@@ -137,7 +174,8 @@ def document_sha256(doc: AnswerDocument) -> str:
     return hashlib.sha256(dumps_answer(doc).encode("utf-8")).hexdigest()
 
 
-def load_answer(path: str | os.PathLike[str]) -> AnswerDocument:
+def read_answer_json(path: str | os.PathLike[str]) -> Any:
+    """The decoded JSON of the answer file at ``path``; :class:`AnswerError` naming the file when it cannot be."""
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -146,18 +184,22 @@ def load_answer(path: str | os.PathLike[str]) -> AnswerDocument:
     except (IsADirectoryError, PermissionError) as exc:
         raise AnswerError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise AnswerError([Problem(str(p), "", "expect.readable", "not UTF-8")]) from None
     except json.JSONDecodeError as exc:
         raise AnswerError([Problem(str(p), f"line {exc.lineno}, column {exc.colno}", "expect.json", exc.msg)]) from None
-    return parse_answer(data, str(p))
+
+
+def load_answer(path: str | os.PathLike[str], schemas: Mapping[str, AnswerSchema]) -> AnswerDocument:
+    """Read and validate the answer file at ``path`` against ``schemas``."""
+    return parse_answer(read_answer_json(path), str(path), schemas)
 
 
 def save_answer(doc: AnswerDocument, path: str | os.PathLike[str]) -> Path:
     """Validate ``doc`` again (a model can be built around validation) and write it atomically."""
     text = dumps_answer(doc)
-    parse_answer(json.loads(text), str(path))
+    _validate(type(doc), json.loads(text), str(path))
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(p, text.encode("utf-8"))

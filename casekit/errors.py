@@ -16,6 +16,7 @@ from casekit.i18n import get_lang, t
 __all__ = [
     "AnswerError",
     "CasekitError",
+    "EvidenceError",
     "ExecutionError",
     "GradebookError",
     "NotFoundError",
@@ -92,6 +93,11 @@ class ExecutionError(_MessageError, RuntimeError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message, self.keys))
+
+
+class EvidenceError(_MessageError, RuntimeError):
+    """An evidence section could not be rendered (a fault in casekit or a plug-in, not in the submission); the
+    other sections were still shown."""
 
 
 class SpecError(CasekitError, ValueError):

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalog", "get_lang", "normalise_lang", "set_lang", "t"]
+__all__ = ["DEFAULT_LANG", "LANGS", "catalog", "get_lang", "normalise_lang", "set_lang", "t", "zh_numeral"]
 
 LANGS: tuple[str, ...] = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
@@ -80,3 +80,16 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     if text is None:
         text = catalog("en").get(key, key)
     return text.format(**params) if params else text
+
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def zh_numeral(n: int) -> str:
+    """``n`` (0-99) in Chinese numerals, as zh-TW headings number their sections (一、二、... 十一、)."""
+    if not 0 <= n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _ZH_DIGITS[ones]
+    return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + ("" if ones == 0 else _ZH_DIGITS[ones])

@@ -14,13 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from casekit.answers import AnswerDocument, dumps_answer, load_answer, parse_answer
+from casekit.answers import ANSWER_MIME, AnswerDocument, dumps_answer
 from casekit.atomic import write_atomic
 from casekit.errors import AnswerError, Problem
+from casekit.registry import CaseRegistry, registry
 
 __all__ = ["ANSWER_MIME", "embed_answer", "extract_answer"]
-
-ANSWER_MIME = "application/vnd.casekit.answer+json"
 
 
 def _read(path: Path) -> Any:
@@ -34,11 +33,14 @@ def _read(path: Path) -> Any:
         raise AnswerError([Problem(str(path), "", "expect.notebook", f"{type(exc).__name__}: {exc}")]) from None
 
 
-def embed_answer(notebook: str | os.PathLike[str], answer: str | os.PathLike[str]) -> AnswerDocument:
-    """Validate the answer file and write it into the notebook's ``metadata.casekit`` (atomically)."""
+def embed_answer(
+    notebook: str | os.PathLike[str], answer: str | os.PathLike[str], *, cases: CaseRegistry | None = None
+) -> AnswerDocument:
+    """Validate the answer file (of any registered kind) and write it into the notebook's ``metadata.casekit``
+    (atomically)."""
     import nbformat
 
-    doc = load_answer(answer)
+    doc = (cases or registry).load_answer(answer)
     path = Path(notebook)
     nb = _read(path)
     nb.metadata["casekit"] = {
@@ -50,13 +52,14 @@ def embed_answer(notebook: str | os.PathLike[str], answer: str | os.PathLike[str
     return doc
 
 
-def extract_answer(notebook: str | os.PathLike[str]) -> AnswerDocument:
+def extract_answer(notebook: str | os.PathLike[str], *, cases: CaseRegistry | None = None) -> AnswerDocument:
     """The answer embedded in the notebook: its metadata first, else the latest answer output of a save."""
+    kinds = cases or registry
     path = Path(notebook)
     nb = _read(path)
     meta = nb.metadata.get("casekit", {})
     if isinstance(meta, dict) and "answer" in meta:
-        return parse_answer(meta["answer"], f"{path}: metadata.casekit.answer")
+        return kinds.parse_answer(meta["answer"], f"{path}: metadata.casekit.answer")
     found = None
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -65,4 +68,4 @@ def extract_answer(notebook: str | os.PathLike[str]) -> AnswerDocument:
                 found = data[ANSWER_MIME]
     if found is None:
         raise AnswerError([Problem(str(path), "metadata.casekit.answer", "expect.embedded_answer")])
-    return parse_answer(found, f"{path}: {ANSWER_MIME}")
+    return kinds.parse_answer(found, f"{path}: {ANSWER_MIME}")

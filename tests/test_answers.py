@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from casekit.answers import dumps_answer, load_answer, parse_answer, save_answer
+from casekit.answers import dumps_answer, save_answer
 from casekit.cases.t4_incentives.answer import T4Answer
 from casekit.errors import AnswerError, CasekitError
+from casekit.registry import registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,10 +34,10 @@ def _doc(**changes: object) -> dict[str, object]:
 
 
 def test_round_trip_is_byte_stable(tmp_path: Path) -> None:
-    answer = parse_answer(_doc(), "x.json")
+    answer = registry.parse_answer(_doc(), "x.json")
     assert isinstance(answer, T4Answer)
     path = save_answer(answer, tmp_path / "a" / "c-001.json")
-    again = load_answer(path)
+    again = registry.load_answer(path)
     assert dumps_answer(again) == path.read_text(encoding="utf-8")
     assert [p.name for p in path.parent.iterdir()] == ["c-001.json"]  # no temporary file left behind
 
@@ -54,7 +55,7 @@ def test_round_trip_is_byte_stable(tmp_path: Path) -> None:
 )
 def test_bad_fields_are_named(changes: dict[str, object], field: str, got: str) -> None:
     with pytest.raises(AnswerError) as info:
-        parse_answer(_doc(**changes), "sub.json")
+        registry.parse_answer(_doc(**changes), "sub.json")
     (problem,) = [p for p in info.value.problems if p.field == field]
     assert problem.file == "sub.json" and problem.got == got
     assert info.value.render("en").startswith(f"sub.json: {field}: ")
@@ -64,21 +65,21 @@ def test_every_problem_at_once() -> None:
     doc = _doc(candidate_id="../x", seed="seven")
     doc["scheme"]["components"][0]["type"] = "bogus"  # type: ignore[index]
     with pytest.raises(AnswerError) as info:
-        parse_answer(doc, "s.json")
+        registry.parse_answer(doc, "s.json")
     fields = {p.field for p in info.value.problems}
     assert {"candidate_id", "seed", "scheme.components[0].type"} <= fields
 
 
 def test_wrong_schema_version_is_refused_clearly() -> None:
     with pytest.raises(AnswerError) as info:
-        parse_answer(_doc(schema_version=2), "s.json")
+        registry.parse_answer(_doc(schema_version=2), "s.json")
     text = info.value.render("en")
     assert "schema_version" in text and "(got 2)" in text and "T4 (1)" in text
 
 
 def test_unknown_case_and_missing_marker() -> None:
     with pytest.raises(AnswerError) as info:
-        parse_answer(_doc(case="T9", schema="something"), "s.json")
+        registry.parse_answer(_doc(case="T9", schema="something"), "s.json")
     fields = [p.field for p in info.value.problems]
     assert fields == ["schema", "case"]
 
@@ -87,19 +88,19 @@ def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "casekit-answer",\n  "case": T4}', encoding="utf-8")
     with pytest.raises(AnswerError) as info:
-        load_answer(bad)
+        registry.load_answer(bad)
     (problem,) = info.value.problems
     assert problem.field == "line 2, column 11" and problem.file == str(bad)
 
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(AnswerError) as info:
-        load_answer(tmp_path / "nope.json")
+        registry.load_answer(tmp_path / "nope.json")
     assert isinstance(info.value, CasekitError) and isinstance(info.value, ValueError)
 
 
 def test_error_pickles() -> None:
     with pytest.raises(AnswerError) as info:
-        parse_answer(_doc(seed=-3), "s.json")
+        registry.parse_answer(_doc(seed=-3), "s.json")
     again = pickle.loads(pickle.dumps(info.value))
     assert again.problems == info.value.problems

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS
 
-from casekit.answers import load_answer
 from casekit.cases.t4_incentives.answer import T4Answer
 from casekit.cases.t4_incentives.scheme import parse_scheme
+from casekit.registry import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"
@@ -112,7 +112,7 @@ def test_a_scheme_built_in_the_browser_is_saved(voila: tuple[str, Path]) -> None
             errors: list[Any] = []
             page.on("pageerror", lambda exc: errors.append(exc))
             page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-            app = page.locator(".ck-t4-app")
+            app = page.locator(".ck-app")
             expect(app).to_be_visible(timeout=60_000)
 
             page.locator(".lm-TabBar-tab", has_text="2. Design").click()
@@ -128,7 +128,7 @@ def test_a_scheme_built_in_the_browser_is_saved(voila: tuple[str, Path]) -> None
         finally:
             browser.close()
 
-    doc = load_answer(answer)
+    doc = registry.load_answer(answer)
     assert isinstance(doc, T4Answer)
     assert (doc.case, doc.org, doc.seed, doc.candidate_id, doc.lang) == ("T4", "ecommerce-cs", 3, "browser", "en")
     assert doc.scheme == parse_scheme(SCHEME)

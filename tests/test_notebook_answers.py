@@ -11,10 +11,11 @@ import pytest
 from conftest import run_casekit
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from casekit.answers import dumps_answer, load_answer
+from casekit.answers import dumps_answer
 from casekit.cases.t4_incentives.profiles import build_case
 from casekit.errors import AnswerError
 from casekit.notebook_answers import ANSWER_MIME, embed_answer, extract_answer
+from casekit.registry import registry
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,6 @@ def test_cli_embed_and_extract(answer_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "back.json"
     extracted = run_casekit("answer", "extract", str(nb_path), "--out", str(out), "--lang", "en")
     assert extracted.returncode == 0, extracted.stderr
-    assert load_answer(out).candidate_id == "c-7"
+    assert registry.load_answer(out).candidate_id == "c-7"
     missing = run_casekit("answer", "extract", str(tmp_path / "nope.ipynb"), "--out", str(out), "--lang", "en")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr

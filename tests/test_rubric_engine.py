@@ -27,7 +27,7 @@ from casekit.rubric import (
     render_reasons,
     run_checks,
 )
-from casekit.rubric.checks import registry
+from casekit.rubric.checks import builtin_checks
 from casekit.rubric.decision import decision_from_json
 from casekit.rubric.result import result_from_json, result_to_json
 
@@ -55,7 +55,7 @@ def test_grading_is_deterministic() -> None:
 
 
 def _registry_with(name: str, check: Any) -> Any:
-    checks = registry.copy()
+    checks = builtin_checks()
     checks.add(name, check)
     return checks
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import warnings
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from pydantic import ValidationError
 from casekit.errors import GradebookError, NotFoundError, RubricError, SpecError, UsageError
 from casekit.i18n import LANGS, t
 from casekit.rubric import CheckContext, CheckOutcome, CheckRegistry, load_rubric, parse_rubric
-from casekit.rubric.checks import field_present, min_count, registry
+from casekit.rubric.checks import builtin_checks, field_present, min_count
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "casekit" / "locales"
@@ -160,10 +158,10 @@ def test_check_names_come_from_the_registry_given() -> None:
     text = fx.RUBRIC_YAML.replace("check: field_present, params: {path: rewards}", "check: reward_fit")
     with pytest.raises(RubricError, match="reward_fit"):
         parse_rubric(text, "r.yaml")
-    checks = registry.copy()
+    checks = builtin_checks()
     checks.add("reward_fit", lambda context, params: CheckOutcome(met=True))
     assert parse_rubric(text, "r.yaml", registry=checks).criterion("T4-C03").judged_by.check == "reward_fit"
-    assert "reward_fit" not in registry  # the copy did not change the shared registry
+    assert "reward_fit" not in builtin_checks()  # each call gives a new registry: a kind's additions stay its own
 
 
 def test_exceptions_pickle() -> None:
@@ -204,28 +202,9 @@ def test_registry_register_get_and_refuse_duplicates() -> None:
 
 
 def test_builtins_are_registered() -> None:
-    assert {"field_present", "min_count"} <= set(registry.names())
-    assert registry.required_params("min_count") == ("path", "min")
-
-
-def test_entry_point_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
-    group = "casekit.checks"
-    found = [
-        metadata.EntryPoint("plugged", "casekit.rubric.checks:field_present", group),
-        metadata.EntryPoint("broken", "casekit_no_such_module:check", group),
-        metadata.EntryPoint("field_present", "casekit.rubric.checks:min_count", group),
-    ]
-    monkeypatch.setattr(metadata, "entry_points", lambda group: found)
-    checks = CheckRegistry(entry_points=True)
-    checks.add("field_present", field_present)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert "plugged" in checks  # the first lookup loads the plug-ins
-    assert checks.get("plugged") is field_present
-    assert checks.get("field_present") is field_present  # a plug-in cannot replace a registered check
-    assert "broken" not in checks
-    messages = " ".join(str(w.message) for w in caught)
-    assert "casekit_no_such_module" in messages and "casekit.rubric.checks:min_count" in messages
+    checks = builtin_checks()
+    assert set(checks.names()) == {"field_present", "min_count"}
+    assert checks.required_params("min_count") == ("path", "min")
 
 
 # --- built-in checks ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from casekit.cases.t4_incentives import compute_payouts, parse_scheme
 from casekit.cases.t4_incentives.audit import (
     ANOMALY_KINDS,
     Anomaly,
-    Finding,
+    AuditFinding,
     FindingError,
     Ledger,
     last_full_month,
@@ -406,7 +406,7 @@ def test_the_incumbent_recomputes_exactly_on_another_organisation(other_world: W
 # --- the candidate's findings ----------------------------------------------------------------------------------
 
 
-def _finding(kind: str, staff_ids: list[str], **extra: Any) -> Finding:
+def _finding(kind: str, staff_ids: list[str], **extra: Any) -> AuditFinding:
     data: dict[str, Any] = {
         "kind": kind,
         "staff_ids": staff_ids,
@@ -414,10 +414,10 @@ def _finding(kind: str, staff_ids: list[str], **extra: Any) -> Finding:
         "description": "found in the audit",
         "corrective_action": "correct the payment in the next payroll and tighten the control",
     }
-    return Finding.model_validate({**data, **extra})
+    return AuditFinding.model_validate({**data, **extra})
 
 
-def _all_found(ledger: Ledger) -> list[Finding]:
+def _all_found(ledger: Ledger) -> list[AuditFinding]:
     out = []
     for a in ledger.truth:
         ids = list(a.staff_ids) if a.kind != "gender_gap" else []
@@ -478,7 +478,7 @@ def test_match_findings_gender_gap_by_team_or_person(ledger: Ledger) -> None:
 def test_finding_validation_names_the_field(change: dict[str, Any], field: str) -> None:
     good = _finding("other", []).model_dump()
     with pytest.raises(ValidationError) as exc:
-        Finding.model_validate({**good, **change})
+        AuditFinding.model_validate({**good, **change})
     assert field in str(exc.value)
     with pytest.raises(FindingError) as err:
         parse_findings([good, {**good, **change}], "answer.json")

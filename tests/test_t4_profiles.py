@@ -5,24 +5,26 @@ from __future__ import annotations
 
 import pytest
 
-import casekit.cases.t4_incentives.checks  # noqa: F401  (registers the T4 checks)
-from casekit.cases.t4_incentives.checks import t4_context
+from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.kind import KIND
 from casekit.cases.t4_incentives.profiles import FLAW_TARGETS, PROFILES, build_case
-from casekit.execution.batch import DEFAULT_RUBRIC
-from casekit.rubric import AssessorMark, apply_marks, decide, load_rubric, run_checks
+from casekit.rubric import AssessorMark, CaseResult, Rubric, apply_marks, decide, run_checks
 
 
 @pytest.fixture(scope="module")
-def rubric():  # type: ignore[no-untyped-def]
-    return load_rubric(DEFAULT_RUBRIC)
+def rubric() -> Rubric:
+    return KIND.load_rubric()
+
+
+def _checked(rubric: Rubric, case: T4Case) -> CaseResult:
+    return run_checks(rubric, KIND.grading_context(case.to_answer(), case.world), registry=KIND.checks)
 
 
 @pytest.mark.parametrize("org", ["bank-cards", "ecommerce-cs"])
 @pytest.mark.parametrize("profile", PROFILES)
-def test_profile_fails_exactly_its_flaw(rubric, org: str, profile: str) -> None:  # type: ignore[no-untyped-def]
+def test_profile_fails_exactly_its_flaw(rubric: Rubric, org: str, profile: str) -> None:
     case = build_case(profile, org, 31 + PROFILES.index(profile), f"fixture-{profile}", "en")
-    answer = case.to_answer().model_dump(mode="json", by_alias=True)
-    result = run_checks(rubric, t4_context(answer, case.world))
+    result = _checked(rubric, case)
     automatic = {c.id for c in rubric.criteria if c.judged_by.automatic}
     not_met = {c.id for c in result.criteria if c.state in ("not_yet_met", "error")}
     assert not_met == FLAW_TARGETS[profile]
@@ -40,10 +42,9 @@ def test_profile_fails_exactly_its_flaw(rubric, org: str, profile: str) -> None:
     assert decision.outcome == expected
 
 
-def test_strong_profile_covers_every_t4_indicator(rubric) -> None:  # type: ignore[no-untyped-def]
+def test_strong_profile_covers_every_t4_indicator(rubric: Rubric) -> None:
     case = build_case("strong", "telecom-support", 5, "strong-telecom", "zh-TW")
-    answer = case.to_answer().model_dump(mode="json", by_alias=True)
-    result = run_checks(rubric, t4_context(answer, case.world))
+    result = _checked(rubric, case)
     marks = [
         AssessorMark(c.id, "a", "met", "ok", "2026-11-28T10:00:00Z")
         for c in rubric.criteria

@@ -117,7 +117,7 @@ def test_paying_handle_time_alone_rushes_calls(world: World, baseline: pd.Series
     review = review_effectiveness(world, scheme, sim)
     assert review.gaming["flagged"] is True
     assert review.gaming["repeat_rate_scheme"] > review.gaming["repeat_rate_baseline"]
-    keys = [f.key for f in review.findings]
+    keys = [f.key for f in review.notes]
     assert "t4review.gaming_aht" in keys and "t4review.no_gaming" not in keys
     assert "t4review.unpaid_worse" in keys
 
@@ -125,7 +125,7 @@ def test_paying_handle_time_alone_rushes_calls(world: World, baseline: pd.Series
 def test_a_balanced_scheme_improves_quality_without_gaming(world: World, baseline: pd.Series) -> None:
     review = review_effectiveness(world, _balanced())
     assert review.gaming["flagged"] is False
-    assert "t4review.no_gaming" in [f.key for f in review.findings]
+    assert "t4review.no_gaming" in [f.key for f in review.notes]
     table = review.kpis.set_index("kpi")
     assert table.at["qa", "scheme"] > baseline["qa"] + 0.5
     assert table.at["qa", "change"] > 0 and table.at["aht_s", "change"] > 0 and table.at["fcr", "change"] > 0
@@ -141,7 +141,7 @@ def test_a_commission_without_a_qa_gate_sells_more_and_lowers_quality(world: Wor
     review = review_effectiveness(world, scheme)
     table = review.kpis.set_index("kpi")
     assert table.at["conversion", "change"] > 0.03 and table.at["qa", "delta"] < -0.5
-    assert "t4review.gaming_sales" in [f.key for f in review.findings]
+    assert "t4review.gaming_sales" in [f.key for f in review.notes]
 
 
 def test_a_threshold_near_the_median_bunches_people_just_above_it(world: World) -> None:
@@ -156,7 +156,7 @@ def test_a_threshold_near_the_median_bunches_people_just_above_it(world: World) 
     assert row["threshold"] == target and row["kind"] == "threshold"
     assert row["scheme_above"] > row["baseline_above"] + 0.05
     assert row["scheme_ratio"] > row["baseline_ratio"] and bool(row["flagged"])
-    assert "t4review.bunching" in [f.key for f in review.findings]
+    assert "t4review.bunching" in [f.key for f in review.notes]
 
 
 # --- cost ------------------------------------------------------------------------------------------------------
@@ -167,10 +167,10 @@ def test_budget_variance(world: World) -> None:
     generous = review_effectiveness(world, _balanced(budget=20000), sim)
     assert generous.cost["within_budget"] is False and generous.cost["variance"] > 0
     assert generous.cost["budget"] == 20000 * 3 and generous.months == 3
-    assert "t4review.over_budget" in [f.key for f in generous.findings]
+    assert "t4review.over_budget" in [f.key for f in generous.notes]
     small = review_effectiveness(world, _balanced(budget=2_000_000), sim)
     assert small.cost["within_budget"] is True and small.cost["variance"] < 0
-    assert "t4review.within_budget" in [f.key for f in small.findings]
+    assert "t4review.within_budget" in [f.key for f in small.notes]
     assert small.cost["total"] == pytest.approx(float(small.cost_periods["total"].sum()))
 
 
@@ -189,16 +189,16 @@ def test_cost_per_unit_of_improvement(world: World) -> None:
     worse = review_effectiveness(world, qa_paid, simulate_response(world, _aht_only()))
     row = worse.cost_per_unit.set_index("kpi").loc["qa"]
     assert row["improvement"] < 0 and (row["cost_per_unit"] is None or math.isnan(row["cost_per_unit"]))
-    assert "t4review.not_improved" in [f.key for f in worse.findings]
+    assert "t4review.not_improved" in [f.key for f in worse.notes]
 
 
 def test_review_is_json_and_renders_in_both_languages(world: World) -> None:
     review = review_effectiveness(world, parse_scheme(json.loads((FIXTURES / "scheme_balanced.json").read_text())))
     data = json.loads(json.dumps(review.to_dict(), allow_nan=False))
     assert data["months"] == 3 and len(data["kpis"]) == len(REVIEW_KPIS)
-    assert {f["key"] for f in data["findings"]} <= set(catalog("en")) & set(catalog("zh-TW"))
+    assert {f["key"] for f in data["notes"]} <= set(catalog("en")) & set(catalog("zh-TW"))
     zh, en = review.render("zh-TW"), review.render("en")
-    assert len(zh) == len(en) == len(review.findings) > 0
+    assert len(zh) == len(en) == len(review.notes) > 0
     assert zh != en and all("{" not in line and "t4review." not in line for line in zh + en)
 
 

@@ -12,18 +12,17 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from casekit.answers import load_answer
 from casekit.cases.t4_incentives.answer import T4Answer
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.cases.t4_incentives.payout import explain
 from casekit.cases.t4_incentives.scheme import parse_scheme
-from casekit.evidence import esc
+from casekit.html import cell, esc
 from casekit.i18n import LANGS
+from casekit.registry import registry
 from casekit.scenario import World, build_world, find_spec, load_spec
 from casekit.widgets.t4_incentives import ANSWER_MIME, T4App
 from casekit.widgets.t4_incentives.forms import component_data, component_fields, number_text, split_ids
 from casekit.widgets.t4_incentives.preview import role_table
-from casekit.html import cell
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEME = json.loads((FIXTURES / "scheme_balanced.json").read_text(encoding="utf-8"))
@@ -259,10 +258,10 @@ def test_findings_are_validated_added_escaped_and_removed(app: T4App) -> None:
 
 
 def test_texts_are_bound_to_the_case(app: T4App) -> None:
-    app.texts.justification.value = "because"
-    app.texts.discussion.value = "and so"
+    app.texts.areas["justification"].value = "because"
+    app.texts.areas["discussion"].value = "and so"
     assert (app.case.justification, app.case.discussion) == ("because", "and so")
-    assert "7 of 20,000" in app.texts.justification_count.value
+    assert "7 of 20,000" in app.texts.counts["justification"].value
 
 
 # --- saving and resuming ----------------------------------------------------------------------------------------
@@ -280,11 +279,11 @@ def test_save_writes_a_valid_answer_and_the_mime_output(app: T4App) -> None:
     f = app.audit.findings
     f.staff_ids.value, f.description.value, f.corrective_action.value = "E0001", SCRIPT, "recompute"
     f.add_button.click()
-    app.texts.justification.value = "balanced"
+    app.texts.areas["justification"].value = "balanced"
     app.save.save_button.click()
     path = app.answer_path
     assert str(path.resolve()) in app.save.status.value
-    doc = load_answer(path)
+    doc = registry.load_answer(path)
     assert isinstance(doc, T4Answer) and doc == app.case.to_answer()
     assert doc.scheme == parse_scheme(SCHEME) and doc.justification == "balanced"
     assert doc.reported.simulated_cost_total is not None
@@ -295,7 +294,7 @@ def test_save_writes_a_valid_answer_and_the_mime_output(app: T4App) -> None:
 
 def test_a_text_over_the_limit_is_a_problem_not_a_crash(app: T4App) -> None:
     paste(app)
-    app.texts.discussion.value = "x" * 20_001
+    app.texts.areas["discussion"].value = "x" * 20_001
     app.save.save_button.click()
     assert "discussion" in app.save.status.value and "problem" in app.save.status.value
     assert not app.answer_path.exists()
@@ -303,11 +302,11 @@ def test_a_text_over_the_limit_is_a_problem_not_a_crash(app: T4App) -> None:
 
 def test_create_resumes_a_saved_answer(app: T4App, world: World, tmp_path: Path) -> None:
     paste(app)
-    app.texts.discussion.value = "later"
+    app.texts.areas["discussion"].value = "later"
     app.save.save_button.click()
     again = make_app(world, tmp_path)
     assert again.case.scheme == parse_scheme(SCHEME) and again.case.discussion == "later"
-    assert again.texts.discussion.value == "later"
+    assert again.texts.areas["discussion"].value == "later"
     assert parse_scheme(again.builder.form_data()) == again.case.scheme
     assert "Resumed" in again.header.value and again.preview.summary is not None
     other = make_app(world, tmp_path, cid="someone-else")

@@ -184,6 +184,7 @@ class IndexEntry:
     candidate_id: str
     decision_state: str
     decision_label: str = ""
+    case: str = ""
     criteria: tuple[tuple[str, str], ...] = ()
     portfolio_href: str = ""
 
@@ -195,6 +196,7 @@ class IndexEntry:
             candidate_id=str(entry["candidate_id"]),
             decision_state=str(entry["decision_state"]),
             decision_label=str(entry.get("decision_label", "")),
+            case=str(entry.get("case", "")),
             criteria=tuple((str(c), str(s)) for c, s in entry.get("criteria", ())),
             portfolio_href=str(entry.get("portfolio_href", "")),
         )
@@ -249,6 +251,7 @@ def render_index(
     view = [
         {
             "candidate_id": r.candidate_id,
+            "case": r.case,
             "decision_state": r.decision_state,
             "decision_label": r.decision_label or t(f"portfolio.decision_{r.decision_state}", code),
             "criteria": [(c, s, t(f"portfolio.state_{s}", code)) for c, s in r.criteria],
@@ -270,7 +273,9 @@ def render_index(
         count=t("portfolio.index_count", code, n=len(rows), competent=competent),
         css=Markup(css),  # packaged with casekit, not candidate data
         rows=view,
-        labels={key: t(f"portfolio.col_{key}", code) for key in ("candidate", "decision", "criteria", "portfolio")}
+        labels={
+            key: t(f"portfolio.col_{key}", code) for key in ("candidate", "case", "decision", "criteria", "portfolio")
+        }
         | {"open": t("portfolio.open", code), "empty": t("portfolio.index_empty", code)},
     )
     out = Path(out_html_path)

@@ -4,7 +4,7 @@ Pure domain code: no Jupyter, widget or notebook-execution imports, so widgets, 
 command line all share it and it is tested as plain Python.
 """
 
-from casekit.rubric.checks import CheckContext, CheckOutcome, CheckRegistry, registry
+from casekit.rubric.checks import CheckContext, CheckOutcome, CheckRegistry, builtin_checks
 from casekit.rubric.decision import Decision, Reason, decide, render_reasons
 from casekit.rubric.engine import apply_marks, grade, run_checks
 from casekit.rubric.model import Criterion, Rubric, load_rubric, parse_rubric
@@ -23,12 +23,12 @@ __all__ = [
     "Reason",
     "Rubric",
     "apply_marks",
+    "builtin_checks",
     "current_marks",
     "decide",
     "grade",
     "load_rubric",
     "parse_rubric",
-    "registry",
     "render_reasons",
     "run_checks",
 ]

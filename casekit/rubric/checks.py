@@ -4,36 +4,32 @@ A check is a plain function ``(context, params) -> CheckOutcome``. It reads the 
 when it needs the truth, the world regenerated from the seed) and says whether the criterion is met, with the
 figures that justify it and a catalog key that explains the result in either language.
 
-Checks grow with the cases, so they live in a registry in the style of papermill's engines: the holder
-(:class:`CheckRegistry`), built-ins registered explicitly here, each case module registering its own, and
-plug-ins found through the ``casekit.checks`` entry-point group. A rubric is validated against the registry when
-it is loaded, so a misspelt check name is reported then, not as an error in every candidate's result.
+Checks are namespaced by case kind: each kind holds a :class:`CheckRegistry` of its own, made by
+:func:`builtin_checks` (the generic checks here, which every kind has) and extended with the kind's checks, and
+its rubrics name checks in that registry. So two kinds may each have a ``within_budget``, a kind's checks are there
+whenever its declaration is (no import-order effects), and a rubric is validated against its kind's registry when
+it is loaded: a misspelt check name is reported then, not as an error in every candidate's result.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Final, Protocol
 
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
 
 __all__ = [
-    "ENTRY_POINT_GROUP",
     "Check",
     "CheckContext",
     "CheckOutcome",
     "CheckRegistry",
+    "builtin_checks",
     "field_present",
     "lookup",
     "min_count",
-    "registry",
 ]
-
-ENTRY_POINT_GROUP: Final = "casekit.checks"
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,17 +67,13 @@ class _Entry:
 
 
 class CheckRegistry:
-    """Holds the checks by name.
+    """Holds checks by name (one registry per case kind).
 
     ``required_params`` of a check lets the rubric loader report a missing parameter when the rubric is read.
-    Entry-point plug-ins are loaded on first lookup (not at import, so a broken plug-in cannot break
-    ``import casekit.rubric``); a plug-in that fails to load is skipped with a warning, and a rubric naming it
-    then gets a clear "unknown check" problem.
     """
 
-    def __init__(self, *, entry_points: bool = False) -> None:
+    def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
-        self._plugins_pending = entry_points
 
     def register(
         self, name: str, *, required_params: Iterable[str] = (), replace: bool = False
@@ -114,50 +106,22 @@ class CheckRegistry:
 
     def names(self) -> tuple[str, ...]:
         """Every registered check name, sorted."""
-        self._load_pending_plugins()
         return tuple(sorted(self._entries))
 
     def __contains__(self, name: object) -> bool:
-        self._load_pending_plugins()
         return name in self._entries
 
     def copy(self) -> CheckRegistry:
-        """An independent registry with the same checks (tests and tools extend a copy, not the shared one)."""
-        self._load_pending_plugins()
+        """An independent registry with the same checks (tests and tools extend a copy, not the original)."""
         other = CheckRegistry()
         other._entries = dict(self._entries)
         return other
 
-    def register_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
-        """Register every check published under the entry-point ``group``.
-
-        The entry point's name is the check name and its object the check; an optional ``required_params``
-        attribute on the object lists the parameters it needs. Names already registered keep their check.
-        """
-        self._plugins_pending = False
-        for entry in metadata.entry_points(group=group):
-            if entry.name in self._entries:
-                warnings.warn(t("rubric.plugin_shadowed", name=entry.name, value=entry.value), stacklevel=2)
-                continue
-            try:
-                check = entry.load()
-                self.add(entry.name, check, required_params=getattr(check, "required_params", ()))
-            except Exception as exc:  # a broken plug-in must not stop grading with the other checks
-                warnings.warn(
-                    t("rubric.plugin_failed", name=entry.name, value=entry.value, error=f"{type(exc).__name__}: {exc}"),
-                    stacklevel=2,
-                )
-
     def _entry(self, name: str) -> _Entry:
-        self._load_pending_plugins()
         try:
             return self._entries[name]
         except KeyError:
             raise NotFoundError(t("rubric.check_unknown", check=name, allowed=", ".join(self.names()))) from None
-
-    def _load_pending_plugins(self) -> None:
-        if self._plugins_pending:
-            self.register_entry_points()
 
 
 _MISSING: Final = object()
@@ -232,11 +196,9 @@ def min_count(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     )
 
 
-def _register_builtins(checks: CheckRegistry) -> None:
+def builtin_checks() -> CheckRegistry:
+    """A new registry holding the generic checks every case kind has; a kind adds its own to it."""
+    checks = CheckRegistry()
     checks.add("field_present", field_present, required_params=("path",))
     checks.add("min_count", min_count, required_params=("path", "min"))
-
-
-#: The shared registry: built-ins now, case modules on import, plug-ins on first lookup.
-registry: Final = CheckRegistry(entry_points=True)
-_register_builtins(registry)
+    return checks

@@ -22,8 +22,7 @@ from typing import Any
 
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
-from casekit.rubric.checks import CheckContext, CheckOutcome, CheckRegistry
-from casekit.rubric.checks import registry as default_registry
+from casekit.rubric.checks import CheckContext, CheckOutcome, CheckRegistry, builtin_checks
 from casekit.rubric.model import Criterion, Rubric
 from casekit.rubric.result import AssessorMark, AutoResult, CaseResult, CriterionResult, mark_order
 
@@ -48,7 +47,7 @@ def grade(
 
 def run_checks(rubric: Rubric, context: CheckContext, *, registry: CheckRegistry | None = None) -> CaseResult:
     """The result before any assessor has marked: automatic criteria checked, the others awaiting an assessor."""
-    checks = registry if registry is not None else default_registry
+    checks = registry if registry is not None else builtin_checks()
     return CaseResult(
         rubric_id=rubric.id,
         case=rubric.case,

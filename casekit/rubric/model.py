@@ -29,8 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from casekit.errors import NotFoundError, Problem, RubricError
 from casekit.i18n import normalise_lang, t
-from casekit.rubric.checks import CheckRegistry
-from casekit.rubric.checks import registry as default_registry
+from casekit.rubric.checks import CheckRegistry, builtin_checks
 from casekit.standard import load_standard
 from casekit.validation import got, load_versioned_yaml, pydantic_problems, read_text_file
 
@@ -47,6 +46,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final = 1
+_BUILTINS: Final = builtin_checks()
 
 #: The kinds of unit element a criterion may evidence: performance indicators, knowledge, skills, evidence.
 ELEMENT_KINDS: Final = ("indicator", "knowledge", "skill", "evidence")
@@ -93,7 +93,7 @@ def _two_levels(levels: tuple[Level, ...]) -> tuple[Level, ...]:
 
 def _registry_of(info: ValidationInfo) -> CheckRegistry:
     checks = info.context.get("registry") if isinstance(info.context, dict) else None
-    return checks if isinstance(checks, CheckRegistry) else default_registry
+    return checks if isinstance(checks, CheckRegistry) else _BUILTINS
 
 
 NonBlank = Annotated[StrictStr, AfterValidator(_nonblank)]
@@ -233,12 +233,12 @@ def _duplicate_ids(source: str, data: dict[str, Any]) -> list[Problem]:
 def parse_rubric(text: str, source: str, *, registry: CheckRegistry | None = None) -> Rubric:
     """Validate the YAML ``text`` of a rubric; ``source`` names it in messages.
 
-    Check names are looked up in ``registry`` (default: the shared one), so register a case's checks before
-    loading its rubric.
+    Check names are looked up in ``registry``: the checks of the rubric's case kind (default: only the generic
+    built-ins). :meth:`casekit.cases.kind.CaseKind.load_rubric` passes its kind's.
     """
     data = load_versioned_yaml(text, source, SCHEMA_VERSION, RubricError)
     problems = _duplicate_ids(source, data)
-    context = {"registry": registry if registry is not None else default_registry}
+    context = {"registry": registry if registry is not None else _BUILTINS}
     try:
         rubric = Rubric.model_validate(data, context=context)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from casekit import assets
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
@@ -297,13 +298,13 @@ def load_spec(path: str | os.PathLike[str]) -> OrgSpec:
 
 def scenario_dirs() -> list[Path]:
     """Where named organisations are looked up, in order: ``$CASEKIT_SCENARIOS`` (os.pathsep-separated),
-    ``./scenarios``, and the ``scenarios/`` folder of the casekit source tree."""
+    ``./scenarios``, and the organisations casekit ships (:func:`casekit.assets.scenarios_dir`)."""
     dirs: list[Path] = []
     env = os.environ.get("CASEKIT_SCENARIOS")
     if env:
         dirs += [Path(d) for d in env.split(os.pathsep) if d]
     dirs.append(Path.cwd() / "scenarios")
-    dirs.append(Path(__file__).resolve().parents[2] / "scenarios")
+    dirs.append(assets.scenarios_dir())
     seen: set[Path] = set()
     out = []
     for d in dirs:

@@ -19,11 +19,11 @@ from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
 from casekit.scenario.leavers import build_leavers
 from casekit.scenario.pay import build_pay
-from casekit.scenario.spec import OrgSpec
+from casekit.scenario.spec import OrgSpec, find_spec, load_spec
 from casekit.scenario.staff import build_workforce, roles_table
 from casekit.scenario.training import build_training
 
-__all__ = ["TABLES", "World", "build_world"]
+__all__ = ["TABLES", "World", "build_world", "world_for"]
 
 TABLES = ("staff", "roles", "skills", "contacts", "intervals", "leavers", "pay", "training", "incidents")
 
@@ -123,3 +123,8 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         "incidents": build_incidents(spec, seed, wf.staff, contacts, pay_breaches, n_days),
     }
     return World(spec, seed, headcount, n_days, tables, wf.traits)
+
+
+def world_for(org: str, seed: int) -> World:
+    """The world of the organisation ``org`` with ``seed``, as a case and its grader both regenerate it."""
+    return build_world(load_spec(find_spec(org)), seed)

@@ -1,8 +1,12 @@
-"""The candidate front end: ipywidgets panels over the case objects (one subpackage per case).
+"""The candidate front end: ipywidgets panels over the case objects, one subpackage per case kind.
 
 Widgets are thin (DESIGN "Seams"): each reads and writes a case object and re-renders. Validation, computation
 and saving stay in the case object, where tests see them; a widget shows what the case returns, or the problems
-it raises, escaped.
+it raises, escaped. Every callback runs inside one error boundary (:class:`~casekit.widgets.panel.Panel`).
+What every kind shares is here: the panel, the tabbed case app with resume, saving, free texts and row lists.
 """
 
-__all__: list[str] = []
+from casekit.widgets.app import CaseApp, app_class, open_case
+from casekit.widgets.panel import Panel
+
+__all__ = ["CaseApp", "Panel", "app_class", "open_case"]

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casekit.answers import AnswerDocument, register_case
-from casekit.cases.t4_incentives.audit import Finding
+from casekit.answers import AnswerDocument
+from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.scheme import Scheme
 
 __all__ = ["MAX_TEXT", "ReportedFigures", "T4Answer"]
@@ -27,11 +27,10 @@ class ReportedFigures(BaseModel):
     audit_budget_variance: float | None = None
 
 
-@register_case("T4", 1)
 class T4Answer(AnswerDocument):
     case: Literal["T4"] = "T4"
     scheme: Scheme
     reported: ReportedFigures = ReportedFigures()
-    findings: list[Finding] = Field(default_factory=list, max_length=200)
+    findings: list[AuditFinding] = Field(default_factory=list, max_length=200)
     justification: str = Field(default="", max_length=MAX_TEXT)
     discussion: str = Field(default="", max_length=MAX_TEXT)

@@ -6,7 +6,7 @@ anomalies: two calculation errors (digits transposed, or another role's rate use
 (a failed gate ignored, or a support-role person given a line), one bonus over its cap, and one unexplained
 gender gap (the women of one team put on a lower scorecard rate; 性別平等工作法 §10). ``truth`` records them
 for the grader; the candidate finds them with the tools in :mod:`casekit.cases.t4_incentives.audit_tools` and records
-:class:`Finding` objects, which :func:`match_findings` compares with the truth.
+:class:`AuditFinding` objects, which :func:`match_findings` compares with the truth.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = [
     "ANOMALY_KINDS",
     "Anomaly",
     "AnomalyKind",
-    "Finding",
+    "AuditFinding",
     "FindingError",
     "FindingMatch",
     "Ledger",
@@ -296,7 +296,7 @@ class _Injector:
 # --- the candidate's findings ----------------------------------------------------------------------------------
 
 
-class Finding(BaseModel):
+class AuditFinding(BaseModel):
     """An anomaly the candidate reports, with the corrective action proposed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -329,16 +329,16 @@ class FindingError(SpecError):
     """Findings are malformed (all problems at once)."""
 
 
-def parse_findings(data: object, source: str = "findings") -> list[Finding]:
+def parse_findings(data: object, source: str = "findings") -> list[AuditFinding]:
     """Validate a list of finding mappings (e.g. from an answer document); every problem, each naming its field."""
     if not isinstance(data, list):
         raise FindingError([Problem(source, "", "expect.list", type(data).__name__)])
     findings, problems = [], []
     for k, item in enumerate(data):
         try:
-            findings.append(Finding.model_validate(item))
+            findings.append(AuditFinding.model_validate(item))
         except ValidationError as exc:
-            problems += pydantic_problems(f"{source}[{k}]", exc, Finding)
+            problems += pydantic_problems(f"{source}[{k}]", exc, AuditFinding)
     if problems:
         raise FindingError(problems)
     return findings
@@ -353,7 +353,7 @@ class FindingMatch:
     finding: int | None
 
 
-def _identifies(f: Finding, a: Anomaly) -> bool:
+def _identifies(f: AuditFinding, a: Anomaly) -> bool:
     if f.kind != a.kind:
         return False
     if set(f.staff_ids) & set(a.staff_ids):
@@ -364,7 +364,7 @@ def _identifies(f: Finding, a: Anomaly) -> bool:
     return False
 
 
-def match_findings(findings: list[Finding], truth: tuple[Anomaly, ...] | list[Anomaly]) -> list[FindingMatch]:
+def match_findings(findings: list[AuditFinding], truth: tuple[Anomaly, ...] | list[Anomaly]) -> list[FindingMatch]:
     """For each seeded anomaly, the first finding that identifies it: the same kind and at least one staff id in
     common; for a gender gap, the same kind and the team named (``team`` or in the description) or an affected
     person's id."""

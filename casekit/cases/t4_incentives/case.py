@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
 from casekit import months
-from casekit.answers import save_answer
+from casekit.cases.base import Case
 from casekit.cases.t4_incentives import audit_tools
 from casekit.cases.t4_incentives.answer import ReportedFigures, T4Answer
-from casekit.cases.t4_incentives.audit import Finding, FindingError, Ledger, match_findings, payout_ledger
+from casekit.cases.t4_incentives.audit import AuditFinding, FindingError, Ledger, match_findings, payout_ledger
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts, period_kpis
 from casekit.cases.t4_incentives.response import simulate_response
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
 from casekit.cases.t4_incentives.scheme import Scheme, parse_scheme
-from casekit.errors import AnswerError
 from casekit.kpi import kpis
-from casekit.scenario import World, build_world, find_spec, load_spec
+from casekit.scenario import World
 from casekit.validation import pydantic_problems
 
 __all__ = ["T4Case", "full_months", "projected_cost_per_period"]
@@ -45,30 +43,24 @@ def projected_cost_per_period(result: PayoutResult, world: World) -> float:
     return float(periods["total"].mean()) if len(periods) else 0.0
 
 
-class T4Case:
+class T4Case(Case[T4Answer]):
     """One candidate's T4 case: organisation, seed, the draft scheme, simulation, audit, findings and texts."""
 
-    def __init__(self, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: World | None = None):
-        self.org = org
-        self.seed = seed
-        self.candidate_id = candidate_id
-        self.lang = lang
-        self._world = world
+    answer_model = T4Answer
+
+    def __init__(
+        self, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: World | None = None
+    ) -> None:
+        super().__init__(org, seed, candidate_id, lang, world=world)
         self.scheme: Scheme | None = None
         self.simulated: pd.DataFrame | None = None
         self.review: Review | None = None
         self._review_scheme: Scheme | None = None
-        self.findings: list[Finding] = []
+        self.findings: list[AuditFinding] = []
         self.justification = ""
         self.discussion = ""
 
     # ------------------------------------------------------------------------------------------------ the world
-    @property
-    def world(self) -> World:
-        if self._world is None:
-            self._world = build_world(load_spec(find_spec(self.org)), self.seed)
-        return self._world
-
     @cached_property
     def kpi_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return period_kpis(self.world.contacts, self.world.staff)
@@ -153,15 +145,15 @@ class T4Case:
         "pay_gaps_by_team",
     )
 
-    def add_finding(self, data: Any, source: str = "finding") -> Finding:
+    def add_finding(self, data: Any, source: str = "finding") -> AuditFinding:
         """Validate and record a finding; raises FindingError naming every problem (``source`` names the form)."""
-        if isinstance(data, Finding):
+        if isinstance(data, AuditFinding):
             finding = data
         else:
             try:
-                finding = Finding.model_validate(data)
+                finding = AuditFinding.model_validate(data)
             except ValidationError as exc:
-                raise FindingError(pydantic_problems(source, exc, Finding)) from None
+                raise FindingError(pydantic_problems(source, exc, AuditFinding)) from None
         self.findings.append(finding)
         return finding
 
@@ -200,19 +192,9 @@ class T4Case:
         """Whether the review was run on the scheme now adopted (else it describes an earlier design)."""
         return self.review is not None and self._review_scheme == self.scheme
 
-    def to_answer(self, source: str = "answer") -> T4Answer:
-        """The answer document; raises AnswerError naming every problem (``source`` names it in messages)."""
-        try:
-            return self._answer()
-        except ValidationError as exc:
-            raise AnswerError(pydantic_problems(source, exc, T4Answer)) from None
-
-    def _answer(self) -> T4Answer:
+    def _answer(self, header: dict[str, Any]) -> T4Answer:
         return T4Answer(
-            candidate_id=self.candidate_id,
-            org=self.org,
-            seed=self.seed,
-            lang=self.lang,
+            **header,
             scheme=self._require_scheme(),
             reported=self.reported(),
             findings=list(self.findings),
@@ -220,24 +202,12 @@ class T4Case:
             discussion=self.discussion,
         )
 
-    def save(self, path: str | Path) -> Path:
-        """Validate the answer document and write it atomically."""
-        return save_answer(self.to_answer(str(path)), path)
-
-    @classmethod
-    def from_answer(cls, doc: T4Answer, *, world: World | None = None) -> T4Case:
-        """Resume a saved case (the simulation is re-run only when asked)."""
-        case = cls(doc.org, doc.seed, doc.candidate_id, doc.lang, world=world)
-        case.scheme = doc.scheme
-        case.findings = list(doc.findings)
-        case.justification = doc.justification
-        case.discussion = doc.discussion
-        return case
+    def _resume(self, doc: T4Answer) -> None:
+        """The scheme, findings and texts back from a saved document (the simulation is re-run only when asked)."""
+        self.scheme = doc.scheme
+        self.findings = list(doc.findings)
+        self.justification = doc.justification
+        self.discussion = doc.discussion
 
     def _require_scheme(self) -> Scheme:
-        if self.scheme is None:
-            from casekit.errors import UsageError
-            from casekit.i18n import t
-
-            raise UsageError(t("t4.no_scheme", self.lang))
-        return self.scheme
+        return self.require(self.scheme, "t4.no_scheme")

@@ -1,8 +1,8 @@
-"""Automatic checks of the T4 rubric (``rubrics/t4-incentives.yaml``), registered in the shared registry.
+"""Automatic checks of the T4 rubric (``rubrics/t4-incentives.yaml``), in T4's own registry :data:`CHECKS`.
 
 Each check reads the answer document and, where it needs the truth, the world regenerated from the seed; the
 expensive figures (payouts, the simulation, the audit ledger) are computed once per grading through
-:func:`t4_context`, whose ``extras`` carry a cache.
+:func:`grading_context`, whose ``extras`` carry a cache.
 """
 
 from __future__ import annotations
@@ -10,25 +10,29 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from casekit import months
-from casekit.cases.t4_incentives.audit import Finding, match_findings, payout_ledger
+from casekit.cases.t4_incentives.audit import AuditFinding, match_findings, payout_ledger
 from casekit.cases.t4_incentives.case import projected_cost_per_period
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts
 from casekit.cases.t4_incentives.response import simulate_response
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
 from casekit.cases.t4_incentives.scheme import Scheme
-from casekit.rubric.checks import CheckContext, CheckOutcome, registry
+from casekit.rubric.checks import CheckContext, CheckOutcome, builtin_checks
 from casekit.scenario import World
 
-__all__ = ["GAMEABLE", "QUALITY", "t4_context"]
+__all__ = ["CHECKS", "GAMEABLE", "QUALITY", "grading_context"]
 
 QUALITY = frozenset({"qa", "fcr", "csat"})
 GAMEABLE = frozenset({"aht_s", "handled", "contacts_per_hour", "sales", "conversion"})
 
 
-def t4_context(answer: Mapping[str, Any], world: World) -> CheckContext:
+#: T4's checks, namespaced by the kind: the generic built-ins and the ones below.
+CHECKS: Final = builtin_checks()
+
+
+def grading_context(answer: Mapping[str, Any], world: World) -> CheckContext:
     """A grading context for one T4 answer, with a cache shared by the checks."""
     return CheckContext(answer=answer, world=world, extras={"cache": {}})
 
@@ -70,7 +74,7 @@ def _outcome(met: bool, key: str, evidence: Mapping[str, Any], **params: Any) ->
     )
 
 
-@registry.register("t4_individual_and_team_kpis")
+@CHECKS.register("individual_and_team_kpis")
 def individual_and_team_kpis(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """P4.1: KPIs for individuals and for teams are both used by a paying component."""
     scheme = _scheme(context)
@@ -88,7 +92,7 @@ def individual_and_team_kpis(context: CheckContext, params: Mapping[str, Any]) -
     )
 
 
-@registry.register("t4_quality_gated", required_params=("min_weight",))
+@CHECKS.register("quality_gated", required_params=("min_weight",))
 def quality_gated(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """Quality is gated or weighted: every cash component has a quality gate, or quality measures carry at least
     ``min_weight`` of its weight."""
@@ -111,7 +115,7 @@ def quality_gated(context: CheckContext, params: Mapping[str, Any]) -> CheckOutc
     )
 
 
-@registry.register("t4_no_gameable_alone")
+@CHECKS.register("no_gameable_alone")
 def no_gameable_alone(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """No component pays on a gameable metric (speed, volume, sales) without a quality or outcome constraint."""
     scheme = _scheme(context)
@@ -134,7 +138,7 @@ def _pay_at_target(scheme: Scheme, role: str, sales_per_month: float) -> float:
     return total
 
 
-@registry.register("t4_rewards_by_responsibility", required_params=("min_ratio",))
+@CHECKS.register("rewards_by_responsibility", required_params=("min_ratio",))
 def rewards_by_responsibility(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """P4.2: what a role earns at target rises with its responsibility (agent < senior agent < team leader),
     each step at least ``min_ratio``; commission counted at the role's median monthly sales."""
@@ -163,7 +167,7 @@ def rewards_by_responsibility(context: CheckContext, params: Mapping[str, Any]) 
     )
 
 
-@registry.register("t4_within_budget", required_params=("tolerance",))
+@CHECKS.register("within_budget", required_params=("tolerance",))
 def within_budget(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """The scheme's projected monthly cost on the world's own figures is within its budget (+ tolerance)."""
     scheme = _scheme(context)
@@ -178,7 +182,7 @@ def within_budget(context: CheckContext, params: Mapping[str, Any]) -> CheckOutc
     )
 
 
-@registry.register("t4_budget_reasonable", required_params=("max_share_of_payroll",))
+@CHECKS.register("budget_reasonable", required_params=("max_share_of_payroll",))
 def budget_reasonable(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """The budget itself is a sensible share of base payroll (variable pay is typically 5–20% of base)."""
     scheme = _scheme(context)
@@ -196,7 +200,7 @@ def budget_reasonable(context: CheckContext, params: Mapping[str, Any]) -> Check
     )
 
 
-@registry.register("t4_reward_range")
+@CHECKS.register("reward_range")
 def reward_range(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """K6: the scheme uses a range of reward and recognition strategies, cash and non-cash."""
     scheme = _scheme(context)
@@ -205,7 +209,7 @@ def reward_range(context: CheckContext, params: Mapping[str, Any]) -> CheckOutco
     return _outcome(ok, "range", {"types": types}, types=", ".join(types))
 
 
-@registry.register("t4_effective", required_params=("min_improvement",))
+@CHECKS.register("effective", required_params=("min_improvement",))
 def effective(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """P4.3: run for three simulated months, the scheme improves what it pays for without gaming."""
     review = _review(context)
@@ -223,11 +227,11 @@ def effective(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     )
 
 
-@registry.register("t4_anomalies_found", required_params=("min_found",))
+@CHECKS.register("anomalies_found", required_params=("min_found",))
 def anomalies_found(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """P4.4: the candidate's findings identify the anomalies seeded into last period's payouts ("all" or a count)."""
     ledger = _cached(context, "ledger", lambda: payout_ledger(context.world))
-    findings = [Finding.model_validate(f) for f in context.answer.get("findings", [])]
+    findings = [AuditFinding.model_validate(f) for f in context.answer.get("findings", [])]
     matches = match_findings(findings, ledger.truth)
     found = sum(m.found for m in matches)
     need = len(matches) if params["min_found"] == "all" else int(params["min_found"])
@@ -245,7 +249,7 @@ def _close(reported: float | None, actual: float, tolerance: float) -> bool:
     return reported is not None and abs(reported - actual) <= tolerance * max(1.0, abs(actual))
 
 
-@registry.register("t4_figures_reproduce", required_params=("tolerance",))
+@CHECKS.register("figures_reproduce", required_params=("tolerance",))
 def figures_reproduce(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """The figures the candidate reports (projected cost, simulated cost and KPI changes) come out the same
     when the grader recomputes them from the seed."""

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from casekit.cases.t4_incentives import audit_tools
-from casekit.cases.t4_incentives.audit import Finding
+from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.case import T4Case, projected_cost_per_period
 from casekit.cases.t4_incentives.scheme import Scheme, parse_scheme
+from casekit.errors import UsageError
 from casekit.i18n import t
+from casekit.scenario import World
 
 __all__ = ["FLAW_TARGETS", "PROFILES", "build_case", "find_anomalies"]
 
@@ -178,17 +180,17 @@ def _budgeted(case: T4Case, data: dict[str, Any], headroom: float) -> Scheme:
     return parse_scheme({**data, "budget_per_period": max(1000.0, math.ceil(cost * headroom / 1000) * 1000)})
 
 
-def find_anomalies(case: T4Case, kinds: tuple[str, ...] | None = None) -> list[Finding]:
+def find_anomalies(case: T4Case, kinds: tuple[str, ...] | None = None) -> list[AuditFinding]:
     """Findings the way a careful auditor gets them from the audit tools (never from the seeded truth)."""
     lang = case.lang
     period = case.ledger.period
-    out: list[Finding] = []
+    out: list[AuditFinding] = []
 
     def add(kind: str, ids: list[str], component: str | None = None, team: str | None = None) -> None:
         if kinds is not None and kind not in kinds:
             return
         out.append(
-            Finding(
+            AuditFinding(
                 kind=kind,
                 staff_ids=ids,
                 period=period,
@@ -223,13 +225,11 @@ def find_anomalies(case: T4Case, kinds: tuple[str, ...] | None = None) -> list[F
 
 
 def build_case(
-    profile: str, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: Any = None
+    profile: str, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: World | None = None
 ) -> T4Case:
     """Work the T4 case as the named profile would, ready for ``case.to_answer()`` / ``case.save(path)``."""
     if profile not in FLAW_TARGETS:
-        from casekit.errors import UsageError
-
-        raise UsageError(t("t4profile.unknown", lang, profile=profile, profiles=", ".join(PROFILES)))
+        raise UsageError(t("cases.unknown_profile", lang, profile=profile, profiles=", ".join(PROFILES)))
     case = T4Case(org, seed, candidate_id, lang, world=world)
     # a careful candidate leaves room for the improvement the scheme is meant to buy; the flawed one does not
     headroom = 0.85 if profile == "over_budget" else 1.2

@@ -13,7 +13,7 @@ reports:
 - gaming: AHT falling while FCR or QA fall (and conversion rising while QA falls);
 - bunching at each individual threshold, tier and gate: person-months within ``[t, t + band)`` against
   ``[t - band, t)`` (mirrored for lower-is-better KPIs), band = 5 % of t, as a ratio, before and after;
-- findings: catalog keys (``t4review.*``) with JSON-able parameters, rendered by :meth:`Finding.text`.
+- notes: catalog keys (``t4review.*``) with JSON-able parameters, rendered by :meth:`ReviewNote.text`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from casekit.i18n import t
 from casekit.kpi import format_kpi, kpis
 from casekit.scenario.world import World
 
-__all__ = ["REVIEW_KPIS", "Finding", "Review", "review_effectiveness"]
+__all__ = ["REVIEW_KPIS", "Review", "ReviewNote", "review_effectiveness"]
 
 REVIEW_KPIS = ("aht_s", "adherence", "fcr", "csat", "qa", "conversion", "contacts_per_hour")
 # Display unit of an improvement and the factor from the KPI's own scale to it.
@@ -76,7 +76,7 @@ _FORMATS = {
 
 
 @dataclass(frozen=True)
-class Finding:
+class ReviewNote:
     """One finding: a catalog key and raw (JSON-able) parameters; :meth:`text` formats and translates them."""
 
     key: str
@@ -128,10 +128,10 @@ class Review:
     cost_per_unit: pd.DataFrame  # kpi, unit, improvement, cost, cost_per_unit (None: no improvement)
     gaming: Mapping[str, Any]
     bunching: pd.DataFrame  # component, kind, kpi, threshold, band, shares and ratios before/after, flagged
-    findings: tuple[Finding, ...]
+    notes: tuple[ReviewNote, ...]
 
     def render(self, lang: str | None = None) -> list[str]:
-        return [f.text(lang) for f in self.findings]
+        return [f.text(lang) for f in self.notes]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,7 +146,7 @@ class Review:
             "cost_per_unit": _records(self.cost_per_unit),
             "gaming": {k: _clean(v) for k, v in self.gaming.items()},
             "bunching": _records(self.bunching),
-            "findings": [f.to_dict() for f in self.findings],
+            "notes": [f.to_dict() for f in self.notes],
         }
 
 
@@ -270,36 +270,36 @@ def _gaming(table: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _findings(
+def _notes(
     table: pd.DataFrame,
     cost: Mapping[str, Any],
     gaming: Mapping[str, Any],
     bunching: pd.DataFrame,
     unit_rows: list[dict[str, Any]],
-) -> tuple[Finding, ...]:
+) -> tuple[ReviewNote, ...]:
     key = "t4review.within_budget" if cost["within_budget"] else "t4review.over_budget"
     money = {"cost": cost["total"], "budget": cost["budget"], "variance": cost["variance"], "pct": cost["variance_pct"]}
-    out = [Finding(key, money)]
+    out = [ReviewNote(key, money)]
     g = {k: gaming[k] for k in ("aht_change", "fcr_delta", "qa_delta")}
-    out.append(Finding("t4review.gaming_aht" if gaming["flagged"] else "t4review.no_gaming", g))
+    out.append(ReviewNote("t4review.gaming_aht" if gaming["flagged"] else "t4review.no_gaming", g))
     if gaming["sales_flagged"]:
-        out.append(Finding("t4review.gaming_sales", {k: gaming[k] for k in ("conversion_change", "qa_delta")}))
+        out.append(ReviewNote("t4review.gaming_sales", {k: gaming[k] for k in ("conversion_change", "qa_delta")}))
     for b in bunching[bunching["flagged"]].to_dict("records"):
         params = {"component": b["component"], "kpi": b["kpi"], "threshold": b["threshold"]}
         out.append(
-            Finding(
+            ReviewNote(
                 "t4review.bunching", {**params, "share_before": b["baseline_above"], "share_after": b["scheme_above"]}
             )
         )
     for r in table.to_dict("records"):
         params = {k: r[k] for k in ("kpi", "baseline", "scheme", "change")}
         if r["paid"]:
-            out.append(Finding("t4review.improved" if r["change"] > CHANGE_TOL else "t4review.not_improved", params))
+            out.append(ReviewNote("t4review.improved" if r["change"] > CHANGE_TOL else "t4review.not_improved", params))
         elif r["change"] < -CHANGE_TOL:
-            out.append(Finding("t4review.unpaid_worse", params))
+            out.append(ReviewNote("t4review.unpaid_worse", params))
     for u in unit_rows:
         if u["cost_per_unit"] is not None:
-            out.append(Finding("t4review.cost_per_unit", {k: u[k] for k in ("kpi", "cost_per_unit", "unit")}))
+            out.append(ReviewNote("t4review.cost_per_unit", {k: u[k] for k in ("kpi", "cost_per_unit", "unit")}))
     return tuple(out)
 
 
@@ -361,5 +361,5 @@ def review_effectiveness(world: World, scheme: Scheme, simulated: pd.DataFrame |
         cost_per_unit=per_unit_frame,
         gaming=gaming,
         bunching=bunching,
-        findings=_findings(table, cost, gaming, bunching, unit_rows),
+        notes=_notes(table, cost, gaming, bunching, unit_rows),
     )

@@ -12,11 +12,12 @@ import pandas as pd
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.errors import CasekitError
-from casekit.evidence import esc
+from casekit.html import esc
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.t4_incentives.findings import FindingsForm
-from casekit.widgets.t4_incentives.render import mapping_html, message_html, problems_html, table_html
+from casekit.widgets.t4_incentives.render import mapping_html, table_html
 
 __all__ = ["LEDGER", "AuditPanel", "scheme_rules"]
 
@@ -59,7 +60,7 @@ class AuditPanel(Panel):
         )
         self.help = widgets.HTML()
         self.html = widgets.HTML()
-        self.tool.observe(lambda _c: self.run(), names="value")
+        self.when_changed(self.tool, self.run)
         period = ""
         # a world too small for the ledger: run() below shows the error where the candidate looks for the ledger
         with contextlib.suppress(CasekitError):
@@ -72,6 +73,7 @@ class AuditPanel(Panel):
                 self.help,
                 self.html,
                 self.findings.widget,
+                self.alert,
             ]
         )
         self.run()

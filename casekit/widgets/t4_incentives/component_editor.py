@@ -8,11 +8,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from casekit.cases.t4_incentives.scheme import COMPONENT_TYPES, KPI_DIRECTIONS, SCHEME_ROLES
-from casekit.evidence import esc
+from casekit.html import esc
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
+from casekit.widgets.row_list import Field, RowList
 from casekit.widgets.t4_incentives.forms import component_data
-from casekit.widgets.t4_incentives.row_list import Field, RowList
 
 __all__ = ["NON_CASH_KINDS", "ComponentEditor"]
 
@@ -118,6 +118,7 @@ class ComponentEditor(Panel):
                 self._bands_box,
                 widgets.HBox([self.achievement_cap, self.cap]),
                 self._non_cash_box,
+                self.alert,
             ],
             layout=widgets.Layout(border="1px solid #ccc", padding="6px", margin="4px 0"),
         )
@@ -130,7 +131,7 @@ class ComponentEditor(Panel):
             self.non_cash_kind,
             self.top_n,
         ):
-            w.observe(lambda _c: self._changed(), names="value")
+            self.when_changed(w, self._changed)
         for rows in (self.measures, self.gates, self.bands):
             rows.on_change(self._changed)
         if fields is not None:

@@ -6,10 +6,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casekit.cases.t4_incentives.case import T4Case
-from casekit.evidence import bar_chart, esc
+from casekit.html import bar_chart, esc
 from casekit.i18n import t
 from casekit.kpi import KPI_COLUMNS, format_kpi, kpi_scale
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
 from casekit.widgets.t4_incentives.render import table_html
 
 __all__ = ["GROUPINGS", "ExplorePanel"]
@@ -40,14 +40,15 @@ class ExplorePanel(Panel):
         )
         self.chart = widgets.HTML()
         self.html = widgets.HTML()
-        self.by.observe(lambda _c: self.refresh(), names="value")
-        self.kpi.observe(lambda _c: self.render_chart(), names="value")
+        self.when_changed(self.by, self.refresh)
+        self.when_changed(self.kpi, self.render_chart)
         self.widget = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{esc(t('widgets.explore_heading', lang))}</h3>"),
                 widgets.HBox([self.by, self.kpi]),
                 self.chart,
                 self.html,
+                self.alert,
             ]
         )
         self.refresh()

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, get_args
 
 import ipywidgets as widgets
 
-from casekit.cases.t4_incentives.audit import Finding
+from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.errors import CasekitError
-from casekit.evidence import esc
+from casekit.html import esc
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.t4_incentives.forms import finding_data
-from casekit.widgets.t4_incentives.render import message_html, problems_html
 
 __all__ = ["FINDING_KINDS", "FindingsForm"]
 
-FINDING_KINDS: tuple[str, ...] = get_args(Finding.model_fields["kind"].annotation)
+FINDING_KINDS: tuple[str, ...] = get_args(AuditFinding.model_fields["kind"].annotation)
 _WIDE = {"description_width": "initial"}
 
 
-def finding_html(finding: Finding, lang: str) -> str:
+def finding_html(finding: AuditFinding, lang: str) -> str:
     """One finding as an escaped line: kind, where, what and the corrective action."""
     where = ", ".join(
         esc(part)
@@ -56,7 +57,7 @@ class FindingsForm(Panel):
         self.description = widgets.Textarea(placeholder=t("widgets.finding_description", lang), layout=area)
         self.corrective_action = widgets.Textarea(placeholder=t("widgets.finding_action", lang), layout=area)
         self.add_button = widgets.Button(description=t("widgets.add_finding", lang), button_style="primary")
-        self.add_button.on_click(lambda _b: self.add())
+        self.when_clicked(self.add_button, self.add)
         self.status = widgets.HTML()
         self.list_box = widgets.VBox()
         self.remove_buttons: list[Any] = []
@@ -72,6 +73,7 @@ class FindingsForm(Panel):
                 self.add_button,
                 self.status,
                 self.list_box,
+                self.alert,
             ]
         )
         self.render()
@@ -87,7 +89,7 @@ class FindingsForm(Panel):
             corrective_action=self.corrective_action.value,
         )
 
-    def add(self) -> Finding | None:
+    def add(self) -> AuditFinding | None:
         """Add the form's finding to the case, or show every problem with it."""
         try:
             finding = self.case.add_finding(self.form_data(), t("widgets.finding_source", self.lang))
@@ -113,7 +115,7 @@ class FindingsForm(Panel):
         rows = []
         for i, finding in enumerate(self.case.findings):
             remove = widgets.Button(description=t("widgets.remove", self.lang), layout=widgets.Layout(width="auto"))
-            remove.on_click(lambda _b, i=i: self.remove(i))
+            self.when_clicked(remove, functools.partial(self.remove, i))
             self.remove_buttons.append(remove)
             rows.append(widgets.HBox([remove, widgets.HTML(f"{i + 1}. {finding_html(finding, self.lang)}")]))
         if not rows:

@@ -11,13 +11,14 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.evidence import cost_chart
 from casekit.cases.t4_incentives.payout import PayoutResult, explain
 from casekit.errors import CasekitError
-from casekit.evidence import bar_chart, cost_chart, esc
-from casekit.html import histogram
+from casekit.html import bar_chart, esc, histogram
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import message_html, problems_html, table_html
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
+from casekit.widgets.t4_incentives.render import table_html
 
 __all__ = ["PreviewPanel", "role_table"]
 
@@ -46,8 +47,8 @@ class PreviewPanel(Panel):
             description=t("widgets.explain_period", lang), style={"description_width": "initial"}
         )
         self.explanation = widgets.HTML()
-        self.staff.observe(lambda _c: self.explain(), names="value")
-        self.period.observe(lambda _c: self.explain(), names="value")
+        self.when_changed(self.staff, self.explain)
+        self.when_changed(self.period, self.explain)
         self._explain_box = widgets.VBox(
             [
                 widgets.HTML(f"<h4>{esc(t('widgets.explain_heading', lang))}</h4>"),
@@ -56,7 +57,12 @@ class PreviewPanel(Panel):
             ]
         )
         self.widget = widgets.VBox(
-            [widgets.HTML(f"<h3>{esc(t('widgets.preview_heading', lang))}</h3>"), self.html, self._explain_box]
+            [
+                widgets.HTML(f"<h3>{esc(t('widgets.preview_heading', lang))}</h3>"),
+                self.html,
+                self._explain_box,
+                self.alert,
+            ]
         )
         self.refresh()
 
@@ -86,7 +92,7 @@ class PreviewPanel(Panel):
             f"<li>{esc(line.strip())}</li>" if line.startswith("  ") else f"<li><b>{esc(line)}</b></li>"
             for line in lines
         )
-        self.explanation.value = f"<ul>{items}</ul>" if items else message_html(t("widgets.no_rows", self.lang))
+        self.explanation.value = f"<ul>{items}</ul>" if items else message_html(t("html.no_rows", self.lang))
 
     def _update_choices(self, result: PayoutResult) -> None:
         people = result.people

@@ -15,9 +15,10 @@ import ipywidgets as widgets
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.errors import CasekitError
-from casekit.evidence import esc
+from casekit.html import esc
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.t4_incentives.component_editor import ComponentEditor
 from casekit.widgets.t4_incentives.forms import (
     component_fields,
@@ -26,7 +27,6 @@ from casekit.widgets.t4_incentives.forms import (
     scheme_from_json,
     scheme_json,
 )
-from casekit.widgets.t4_incentives.render import message_html, problems_html
 
 __all__ = ["STARTER_COMPONENT", "SchemeBuilder"]
 
@@ -66,21 +66,21 @@ class SchemeBuilder(Panel):
         )
         self.components_box = widgets.VBox()
         self.add_component_button = widgets.Button(description=t("widgets.add_component", lang))
-        self.add_component_button.on_click(lambda _b: self.add_component())
+        self.when_clicked(self.add_component_button, self.add_component)
         self.live = widgets.Checkbox(value=True, description=t("widgets.live", lang), indent=False)
         self.apply_button = widgets.Button(description=t("widgets.apply", lang), button_style="primary")
-        self.apply_button.on_click(lambda _b: self.apply())
+        self.when_clicked(self.apply_button, self.apply)
         self.status = widgets.HTML()
         self.json = widgets.Textarea(
             placeholder=t("widgets.json_placeholder", lang), layout=widgets.Layout(width="98%", height="220px")
         )
         self.json.add_class("ck-scheme-json")
         self.apply_json_button = widgets.Button(description=t("widgets.apply_json", lang), button_style="primary")
-        self.apply_json_button.on_click(lambda _b: self.apply_json())
+        self.when_clicked(self.apply_json_button, self.apply_json)
         self.to_json_button = widgets.Button(description=t("widgets.to_json", lang))
-        self.to_json_button.on_click(lambda _b: self.show_json())
+        self.when_clicked(self.to_json_button, self.show_json)
         for w in (self.name, self.budget, self.cap_per_person):
-            w.observe(lambda _c: self._changed(), names="value")
+            self.when_changed(w, self._changed)
 
         def heading(key: str) -> Any:
             return widgets.HTML(f"<h3>{esc(t(key, lang))}</h3>")
@@ -98,6 +98,7 @@ class SchemeBuilder(Panel):
                 heading("widgets.json_heading"),
                 self.json,
                 widgets.HBox([self.apply_json_button, self.to_json_button]),
+                self.alert,
             ]
         )
         if case.scheme is not None:
@@ -139,7 +140,7 @@ class SchemeBuilder(Panel):
             given["id"] = next(f"c{n}" for n in range(1, len(taken) + 2) if f"c{n}" not in taken)
         editor = ComponentEditor(self.lang, given)
         editor.on_change(self._changed)
-        editor.remove_button.on_click(lambda _b: self.remove_component(editor))
+        self.when_clicked(editor.remove_button, lambda: self.remove_component(editor))
         self.editors.append(editor)
         self.components_box.children = [e.widget for e in self.editors]
         if notify:

@@ -9,14 +9,16 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.evidence import cost_chart
 from casekit.cases.t4_incentives.review import Review
 from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.errors import CasekitError
-from casekit.evidence import bar_chart, cost_chart, esc
+from casekit.html import bar_chart, esc
 from casekit.i18n import t
 from casekit.kpi import format_kpi
-from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import message_html, problems_html, table_html
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
+from casekit.widgets.t4_incentives.render import table_html
 
 __all__ = ["MONTHS", "SimulationPanel"]
 
@@ -42,7 +44,7 @@ class SimulationPanel(Panel):
             button_style="primary",
             layout=widgets.Layout(width="auto"),
         )
-        self.run_button.on_click(lambda _b: self.run())
+        self.when_clicked(self.run_button, self.run)
         self.status = widgets.HTML(message_html(t("widgets.simulate_hint", lang)))
         self.html = widgets.HTML()
         self.widget = widgets.VBox(
@@ -51,6 +53,7 @@ class SimulationPanel(Panel):
                 self.run_button,
                 self.status,
                 self.html,
+                self.alert,
             ]
         )
 

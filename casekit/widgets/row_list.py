@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from casekit.i18n import t
-from casekit.widgets.t4_incentives.base import Panel
+from casekit.widgets.panel import Panel
 
 __all__ = ["Field", "RowList"]
 
@@ -36,8 +36,8 @@ class RowList(Panel):
         self._listeners: list[Callable[[], None]] = []
         self.rows_box = widgets.VBox()
         self.add_button = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
-        self.add_button.on_click(lambda _b: self.add_row())
-        self.widget = widgets.VBox([self.rows_box, self.add_button])
+        self.when_clicked(self.add_button, self.add_row)
+        self.widget = widgets.VBox([self.rows_box, self.add_button, self.alert])
 
     @property
     def value(self) -> list[dict[str, Any]]:
@@ -61,12 +61,12 @@ class RowList(Panel):
                 w = widgets.Dropdown(options=options, value=value, layout=layout, **common)
             else:
                 w = widgets.FloatText(value=float(value), layout=layout, **common)
-            w.observe(lambda _c: self._changed(), names="value")
+            self.when_changed(w, self._changed)
             row[f.name] = w
         remove = widgets.Button(
             description="✕", tooltip=t("widgets.remove_row", self.lang), layout=widgets.Layout(width="36px")
         )
-        remove.on_click(self._remove_clicked)
+        self.when_clicked(remove, lambda: self._remove_clicked(remove))
         self.rows.append(row)
         self.remove_buttons.append(remove)
         self._render()

@@ -9,13 +9,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from casekit.cases.t4_incentives.case import T4Case
+from casekit.answers import ANSWER_MIME
+from casekit.cases.base import Case
 from casekit.errors import CasekitError
-from casekit.evidence import esc
+from casekit.html import esc
 from casekit.i18n import t
-from casekit.notebook_answers import ANSWER_MIME
-from casekit.widgets.t4_incentives.base import Panel
-from casekit.widgets.t4_incentives.render import message_html, problems_html
+from casekit.widgets.panel import Panel
+from casekit.widgets.render import message_html, problems_html
 
 __all__ = ["ANSWER_MIME", "SavePanel", "answer_output"]
 
@@ -30,7 +30,7 @@ class SavePanel(Panel):
     """A button that saves ``case`` to ``answer_path`` (``case.save``: validated, written atomically) and shows the
     path, or every problem."""
 
-    def __init__(self, case: T4Case, answer_path: str | Path, lang: str) -> None:
+    def __init__(self, case: Case[Any], answer_path: str | Path, lang: str) -> None:
         self.case = case
         self.lang = lang
         self.answer_path = Path(answer_path)
@@ -38,7 +38,7 @@ class SavePanel(Panel):
         self.save_button = widgets.Button(
             description=t("widgets.save", lang), button_style="success", layout=widgets.Layout(width="auto")
         )
-        self.save_button.on_click(lambda _b: self.save())
+        self.when_clicked(self.save_button, self.save)
         self.status = widgets.HTML(message_html(t("widgets.save_hint", lang, path=str(self.answer_path))))
         self.output = widgets.Output()
         self.widget = widgets.VBox(
@@ -46,13 +46,15 @@ class SavePanel(Panel):
                 widgets.HTML(f"<h3>{esc(t('widgets.save_heading', lang))}</h3>"),
                 self.save_button,
                 self.status,
+                self.alert,
                 self.output,
             ]
         )
 
     def save(self) -> Path | None:
+        """Save the case; on problems show them all and return None (nothing is written)."""
         try:
-            path = self._save()
+            path = self.case.save(self.answer_path)
         except CasekitError as exc:
             self.status.value = problems_html(exc, self.lang)
             return None
@@ -61,6 +63,3 @@ class SavePanel(Panel):
         self.status.value = message_html(t("widgets.saved", self.lang, path=str(path.resolve())), "ok")
         self.output.outputs = (answer_output(doc),)
         return path
-
-    def _save(self) -> Path:
-        return self.case.save(self.answer_path)

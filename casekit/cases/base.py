@@ -1,0 +1,91 @@
+"""The lifecycle every case repeats, owned once: the world from organisation and seed, the answer document from
+the case's state, saving it, and resuming a case from a saved document.
+
+A case kind subclasses :class:`Case` and implements two methods: :meth:`Case._answer` (its state as its answer
+model) and :meth:`Case._resume` (its state back from a document). Everything else (the header, validation with
+every problem named, the atomic write) happens here, the same for every kind.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from pydantic import ValidationError
+
+from casekit.answers import AnswerDocument, save_answer
+from casekit.errors import AnswerError, UsageError
+from casekit.i18n import normalise_lang, t
+from casekit.scenario import World, world_for
+from casekit.validation import pydantic_problems
+
+__all__ = ["Case"]
+
+A = TypeVar("A", bound=AnswerDocument)
+T = TypeVar("T")
+
+
+class Case(ABC, Generic[A]):
+    """One candidate's case: organisation, seed, candidate, language, and the world they give.
+
+    ``answer_model`` is the kind's current answer model (used to name the fields of a problem). The world is
+    generated on first use, or given (tests and the demo share one world among several cases).
+    """
+
+    answer_model: ClassVar[type[AnswerDocument]]
+
+    def __init__(
+        self, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: World | None = None
+    ) -> None:
+        self.org = org
+        self.seed = seed
+        self.candidate_id = candidate_id
+        self.lang = normalise_lang(lang)
+        self._world = world
+
+    @property
+    def world(self) -> World:
+        """The simulated organisation this case is set in (regenerated from organisation and seed)."""
+        if self._world is None:
+            self._world = world_for(self.org, self.seed)
+        return self._world
+
+    def header(self) -> dict[str, Any]:
+        """The fields every answer document starts with."""
+        return {"candidate_id": self.candidate_id, "org": self.org, "seed": self.seed, "lang": self.lang}
+
+    def to_answer(self, source: str = "answer") -> A:
+        """The answer document; raises AnswerError naming every problem (``source`` names it in messages)."""
+        try:
+            return self._answer(self.header())
+        except ValidationError as exc:
+            raise AnswerError(pydantic_problems(source, exc, self.answer_model)) from None
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Validate the answer document and write it atomically to ``path``."""
+        return save_answer(self.to_answer(str(path)), path)
+
+    @classmethod
+    def from_answer(cls, doc: A, *, world: World | None = None) -> Self:
+        """Resume a saved case from its answer document."""
+        case = cls(doc.org, doc.seed, doc.candidate_id, doc.lang, world=world)
+        case._resume(doc)
+        return case
+
+    def require(self, value: T | None, message_key: str) -> T:
+        """``value``, or a :class:`UsageError` with the message ``message_key`` when it is still ``None``."""
+        if value is None:
+            raise UsageError(t(message_key, self.lang))
+        return value
+
+    # --- what a kind implements ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def _answer(self, header: dict[str, Any]) -> A:
+        """The answer model built from ``header`` and the case's own state (pydantic validates it)."""
+
+    @abstractmethod
+    def _resume(self, doc: A) -> None:
+        """Take the case's own state back from a saved document."""

@@ -1,0 +1,146 @@
+"""A case kind, declared in one value: everything casekit needs to offer, grade and show one kind of case.
+
+A kind (T1..T5 for the unit's work tasks, later Q for questioning and R for third-party reports) declares its id,
+the unit task and elements it evidences, its answer documents (models by schema version, with upgrades), its
+automatic checks, the grading context its checks read, its evidence sections, its simulated candidates, its
+packaged rubric(s), its candidate notebook and its widget app. The case registry (:mod:`casekit.registry`) holds
+the kinds; nothing else needs to know a kind exists.
+
+The widget app is named as ``"module:Class"`` and resolved by the widgets package when a candidate opens the case:
+a kind's declaration is domain code and must not import ipywidgets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+from casekit.answers import AnswerDocument, AnswerSchema, dumps_answer
+from casekit.cases.base import Case
+from casekit.cases.sections import Section
+from casekit.errors import Problem, RubricError, UsageError
+from casekit.i18n import t
+from casekit.rubric import CheckContext, CheckRegistry, Rubric, load_rubric
+from casekit.scenario import World
+from casekit.standard import load_standard
+
+__all__ = ["KIND_ID", "CaseKind", "ContextFactory", "ProfileBuilder", "Profiles"]
+
+#: A kind's id: a capital letter, then capitals or digits (T4, Q, R1).
+KIND_ID: Final = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+_APP_REF: Final = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+ContextFactory = Callable[[Mapping[str, Any], World], CheckContext]
+"""``context(answer_document, world) -> CheckContext``: what the kind's checks read (with a cache they share)."""
+
+
+class ProfileBuilder(Protocol):
+    """Works the case as the simulated candidate ``profile`` would and returns it, ready to save."""
+
+    def __call__(
+        self, profile: str, org: str, seed: int, candidate_id: str, lang: str = ..., *, world: World | None = ...
+    ) -> Case[Any]: ...
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Simulated candidates of known quality: the demo's cohort and the rubric's test fixtures.
+
+    ``flaw_targets`` maps each profile to the automatic criteria its one flaw makes not yet met (none for a strong
+    candidate); ``build`` works the case as the profile would, through the same case API as the widgets.
+    """
+
+    flaw_targets: Mapping[str, frozenset[str]]
+    build: ProfileBuilder
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.flaw_targets)
+
+    def case(
+        self, profile: str, org: str, seed: int, candidate_id: str, lang: str = "zh-TW", *, world: World | None = None
+    ) -> Case[Any]:
+        """The case worked by ``profile``; :class:`UsageError` naming the profiles for an unknown one."""
+        if profile not in self.flaw_targets:
+            raise UsageError(t("cases.unknown_profile", lang, profile=profile, profiles=", ".join(self.names)))
+        return self.build(profile, org, seed, candidate_id, lang, world=world)
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """One kind of case, as the registry holds it. Problems with the declaration are all reported at once."""
+
+    id: str
+    title_key: str
+    task: str | None
+    elements: tuple[str, ...]
+    answers: AnswerSchema
+    case: type[Case[Any]]
+    checks: CheckRegistry = field(repr=False)
+    context: ContextFactory = field(repr=False)
+    sections: tuple[Section, ...] = field(repr=False)
+    rubrics: tuple[Path, ...]
+    profiles: Profiles | None = field(default=None, repr=False)
+    notebook: Path | None = None
+    app: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = self._problems()
+        if problems:
+            raise UsageError("\n".join(p.render() for p in problems))
+
+    def _problems(self) -> list[Problem]:
+        where = f"case kind {self.id!r}"
+        problems: list[Problem] = []
+        if not isinstance(self.id, str) or not KIND_ID.match(self.id):
+            problems.append(Problem(where, "id", "expect.kind_id", repr(self.id)))
+        if self.answers.case != self.id:
+            problems.append(
+                Problem(where, "answers.case", "expect.one_of", repr(self.answers.case), {"expected": self.id})
+            )
+        declared = self.answers.model.model_fields["case"].default
+        if declared != self.id:
+            problems.append(
+                Problem(where, "answers.model.case", "expect.one_of", repr(declared), {"expected": self.id})
+            )
+        unit = load_standard()
+        unknown = [e for e in (*([self.task] if self.task else []), *self.elements) if e not in unit]
+        if unknown:
+            problems.append(Problem(where, "elements", "expect.element_ref", ", ".join(unknown)))
+        if not self.rubrics:
+            problems.append(Problem(where, "rubrics", "expect.too_short", "()", {"min_length": 1}))
+        for name, path in [*(("rubrics", r) for r in self.rubrics), ("notebook", self.notebook)]:
+            if path is not None and not Path(path).is_file():
+                problems.append(Problem(where, name, "expect.file_exists", str(path)))
+        if self.app is not None and not _APP_REF.match(self.app):
+            problems.append(Problem(where, "app", "expect.app_ref", repr(self.app)))
+        ids = [s.id for s in self.sections]
+        if len(set(ids)) != len(ids):
+            problems.append(Problem(where, "sections", "expect.unique_section", ", ".join(ids)))
+        return problems
+
+    def title(self, lang: str | None = None) -> str:
+        return t(self.title_key, lang)
+
+    @property
+    def rubric(self) -> Path:
+        """The kind's default rubric (the first packaged one)."""
+        return self.rubrics[0]
+
+    def load_rubric(self, path: str | os.PathLike[str] | None = None) -> Rubric:
+        """The rubric at ``path`` (default: the packaged one), validated against this kind's checks; a rubric of
+        another case is refused."""
+        source = Path(path) if path is not None else self.rubric
+        rubric = load_rubric(source, registry=self.checks)
+        if rubric.case != self.id:
+            raise RubricError([Problem(str(source), "case", "expect.rubric_case", rubric.case, {"case": self.id})])
+        return rubric
+
+    def grading_context(self, answer: AnswerDocument, world: World) -> CheckContext:
+        """What this kind's checks read for ``answer``: its document as plain JSON data, and its world."""
+        return self.context(json.loads(dumps_answer(answer)), world)

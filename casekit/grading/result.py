@@ -1,0 +1,52 @@
+"""The result of one graded submission as a plain JSON document (for the cohort index and exports): no pickles."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from casekit.atomic import write_atomic
+from casekit.errors import CasekitError
+from casekit.grading.submission import GradedCase
+from casekit.html import esc
+from casekit.rubric.result import criterion_to_json
+
+__all__ = ["RESULT_MIME", "error_html", "result_document", "write_result"]
+
+RESULT_MIME = "application/vnd.casekit.result+json"
+
+
+def result_document(graded: GradedCase, lang: str) -> dict[str, Any]:
+    """The JSON result of one graded submission: who, which case and world, the decision and every criterion."""
+    a = graded.answer
+    return {
+        "schema": "casekit-result",
+        "schema_version": 1,
+        "candidate_id": a.candidate_id,
+        "case": a.case,
+        "org": a.org,
+        "seed": a.seed,
+        "sha256": graded.sha256,
+        "rubric": graded.rubric.id,
+        "decision": {**graded.decision.to_json(), "label": graded.decision.label(lang)},
+        "criteria": [
+            {**criterion_to_json(c), "state_label": c.state_label(lang), "message": c.message(lang)}
+            for c in graded.result.criteria
+        ],
+    }
+
+
+def write_result(graded: GradedCase, path: str | os.PathLike[str], lang: str) -> Path:
+    """Write :func:`result_document` to ``path`` atomically."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result_document(graded, lang), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_atomic(p, text.encode("utf-8"))
+    return p
+
+
+def error_html(exc: CasekitError, lang: str) -> str:
+    """A submission that could not be graded: every problem, escaped (the problems are its evidence)."""
+    return f"<pre class='ck-error'>{esc(exc.render(lang))}</pre>"

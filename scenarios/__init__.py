@@ -1,0 +1,1 @@
+"""Shipped inside casekit as ``casekit.assets.scenarios`` (see ``casekit/assets/__init__.py``)."""
