@@ -10,9 +10,20 @@ import json
 import os
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalog", "get_lang", "normalise_lang", "set_lang", "t", "zh_numeral"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "add_locales",
+    "catalog",
+    "get_lang",
+    "normalise_lang",
+    "set_lang",
+    "t",
+    "zh_numeral",
+]
 
 LANGS: tuple[str, ...] = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
@@ -54,18 +65,36 @@ def set_lang(lang: str | None) -> None:
     _current = None if lang is None else normalise_lang(lang)
 
 
+_extra_roots: list[Path] = []
+
+
+def add_locales(root: str | os.PathLike[str]) -> None:
+    """Add a plug-in's message catalogs (``root/<lang>/<domain>.json``, laid out like casekit's own).
+
+    A plug-in adds domains of its own; a key casekit already has keeps casekit's text.
+    """
+    path = Path(root)
+    if path not in _extra_roots:
+        _extra_roots.append(path)
+        catalog.cache_clear()
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """Every message of one language, keys prefixed by their domain file's name."""
     merged: dict[str, str] = {}
-    root = resources.files("casekit") / "locales" / lang
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
+    roots: list[Any] = [resources.files("casekit") / "locales", *_extra_roots]
+    for root in roots:
+        folder = root / lang
+        if not folder.is_dir():
             continue
-        domain = entry.name[: -len(".json")]
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        for key, value in data.items():
-            merged[f"{domain}.{key}"] = value
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".json"):
+                continue
+            domain = entry.name[: -len(".json")]
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            for key, value in data.items():
+                merged.setdefault(f"{domain}.{key}", value)
     return merged
 
 

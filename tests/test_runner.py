@@ -198,7 +198,7 @@ def test_a_hung_worker_is_replaced_and_its_kernel_does_not_survive(
 ) -> None:
     # Simulate a worker whose own limit failed: the parent's backstop (limit + grace) strikes after 10 s instead,
     # time enough for the kernel to start and block even on a loaded machine.
-    monkeypatch.setattr("casekit.execution.runner.HARD_LIMIT_GRACE", 10.0 - 60)
+    monkeypatch.setattr("casekit.execution.pool.HARD_LIMIT_GRACE", 10.0 - 60)
     out, started = tmp_path / "out", tmp_path / "stuck.started"
     stuck = good(out, "stuck", started_path=str(started), gate_path=str(tmp_path / "never"))
 

@@ -7,7 +7,8 @@ packaged rubric(s), its candidate notebook and its widget app. The case registry
 the kinds; nothing else needs to know a kind exists.
 
 The widget app is named as ``"module:Class"`` and resolved by the widgets package when a candidate opens the case:
-a kind's declaration is domain code and must not import ipywidgets.
+a kind's declaration is domain code and must not import ipywidgets. A plug-in kind brings its own messages in
+``locales`` (``<lang>/<domain>.json``, as casekit's own), added to the catalogs when the kind is declared.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from casekit.answers import AnswerDocument, AnswerSchema, dumps_answer
 from casekit.cases.base import Case
 from casekit.cases.sections import Section
 from casekit.errors import Problem, RubricError, UsageError
-from casekit.i18n import t
+from casekit.i18n import add_locales, catalog, t
 from casekit.rubric import CheckContext, CheckRegistry, Rubric, load_rubric
 from casekit.scenario import World
 from casekit.standard import load_standard
@@ -88,8 +89,11 @@ class CaseKind:
     profiles: Profiles | None = field(default=None, repr=False)
     notebook: Path | None = None
     app: str | None = None
+    locales: Path | None = None
 
     def __post_init__(self) -> None:
+        if self.locales is not None:
+            add_locales(self.locales)  # first, so that the kind's own messages can name its problems
         problems = self._problems()
         if problems:
             raise UsageError("\n".join(p.render() for p in problems))
@@ -117,6 +121,11 @@ class CaseKind:
         for name, path in [*(("rubrics", r) for r in self.rubrics), ("notebook", self.notebook)]:
             if path is not None and not Path(path).is_file():
                 problems.append(Problem(where, name, "expect.file_exists", str(path)))
+        if self.locales is not None and not Path(self.locales).is_dir():
+            problems.append(Problem(where, "locales", "expect.folder_exists", str(self.locales)))
+        missing = [k for k in (self.title_key, *(s.title_key for s in self.sections)) if k not in catalog("en")]
+        if missing:
+            problems.append(Problem(where, "title_key", "expect.message_key", ", ".join(missing)))
         if self.app is not None and not _APP_REF.match(self.app):
             problems.append(Problem(where, "app", "expect.app_ref", repr(self.app)))
         ids = [s.id for s in self.sections]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
 from casekit import months
 from casekit.cases.t4_incentives.audit import AuditFinding, match_findings, payout_ledger
@@ -23,6 +23,8 @@ from casekit.rubric.checks import CheckContext, CheckOutcome, builtin_checks
 from casekit.scenario import World
 
 __all__ = ["CHECKS", "GAMEABLE", "QUALITY", "grading_context"]
+
+T = TypeVar("T")
 
 QUALITY = frozenset({"qa", "fcr", "csat"})
 GAMEABLE = frozenset({"aht_s", "handled", "contacts_per_hour", "sales", "conversion"})
@@ -37,22 +39,22 @@ def grading_context(answer: Mapping[str, Any], world: World) -> CheckContext:
     return CheckContext(answer=answer, world=world, extras={"cache": {}})
 
 
-def _cached(context: CheckContext, key: str, compute: Any) -> Any:
+def _cached(context: CheckContext, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per grading: the result is kept in the context's cache (the evidence reads it too)."""
     cache: dict[str, Any] = context.extras.setdefault("cache", {}) if isinstance(context.extras, dict) else {}
     if key not in cache:
         cache[key] = compute()
-    return cache[key]
+    value: T = cache[key]
+    return value
 
 
 def _scheme(context: CheckContext) -> Scheme:
-    return _cached(context, "scheme", lambda: Scheme.model_validate(context.answer["scheme"]))  # type: ignore[no-any-return]
+    return _cached(context, "scheme", lambda: Scheme.model_validate(context.answer["scheme"]))
 
 
 def _payouts(context: CheckContext) -> PayoutResult:
     world: World = context.world
-    return _cached(  # type: ignore[no-any-return]
-        context, "payouts", lambda: compute_payouts(_scheme(context), world.contacts, world.staff)
-    )
+    return _cached(context, "payouts", lambda: compute_payouts(_scheme(context), world.contacts, world.staff))
 
 
 def _review(context: CheckContext) -> Review:
@@ -62,7 +64,7 @@ def _review(context: CheckContext) -> Review:
         scheme = _scheme(context)
         return review_effectiveness(world, scheme, simulate_response(world, scheme))
 
-    return _cached(context, "review", run)  # type: ignore[no-any-return]
+    return _cached(context, "review", run)
 
 
 def _outcome(met: bool, key: str, evidence: Mapping[str, Any], **params: Any) -> CheckOutcome:

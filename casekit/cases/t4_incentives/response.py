@@ -30,6 +30,16 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from casekit.cases.t4_incentives.baseline import (
+    AUTO_FAIL,
+    BASELINE_MONTHS,
+    WORKDAYS_PER_MONTH,
+    baseline_window,
+    implied,
+    latent_for,
+    latents,
+    window_sums,
+)
 from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, Component, Scheme
 from casekit.errors import UsageError
 from casekit.i18n import t
@@ -48,10 +58,6 @@ __all__ = [
     "simulate_response",
 ]
 
-BASELINE_MONTHS = 3
-WORKDAYS_PER_MONTH = 365.25 / 12 * 5 / 7
-AUTO_FAIL = 0.01  # share of QA forms failed on a compliance item (score 0), as in contacts.py
-PSEUDO = {"qa": 4.0, "csat": 30.0, "conv": 30.0, "absence": 20.0}  # shrinkage towards the centre, in observations
 REF = 0.02  # strength (share of monthly base pay) at which effort reaches log(2)
 EFFORT_CAP = float(np.log1p(0.25 / REF))  # money beyond 25 % of base pay buys no more effort
 TEAM_SIGHT = 0.25  # a person's line of sight to a team-level measure
@@ -90,83 +96,6 @@ def scheme_digest(scheme: Scheme) -> str:
     return hashlib.sha256(scheme.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
-def baseline_window(contacts: pd.DataFrame) -> pd.DataFrame:
-    """The world's last ``BASELINE_MONTHS`` months of contacts (all of them when the world is shorter)."""
-    last = pd.Timestamp(str(contacts["date"].max()))
-    cutoff = (last - pd.DateOffset(months=BASELINE_MONTHS)).date().isoformat()
-    return contacts[contacts["date"] > cutoff]
-
-
-def _sums(frame: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    f = frame.assign(
-        handle_s=frame["talk_s"] + frame["hold_s"] + frame["acw_s"],
-        present=(frame["logged_in_s"] > 0).astype(float),
-        sched_present=frame["scheduled_s"].where(frame["logged_in_s"] > 0, 0),
-        adh_present=frame["adherent_s"].where(frame["logged_in_s"] > 0, 0),
-        qa_ok=((frame["qa_evals"] > 0) & (frame["qa_score"] > 0)).astype(float),
-        qa_pts=frame["qa_score"].where(frame["qa_score"] > 0, 0).fillna(0),
-        rows=1.0,
-    )
-    cols = ["scheduled_s", "logged_in_s", "available_s", "handled", "handle_s", "fcr_resolved", "csat_surveys"]
-    cols += ["csat_satisfied", "sales_eligible", "sales", "present", "sched_present", "adh_present", "qa_ok"]
-    cols += ["qa_pts", "rows"]
-    sums = f.groupby("staff_id")[cols].sum().astype(float)
-    return sums.reindex(ids).fillna(0.0).reset_index(drop=True)
-
-
-def _latents(s: pd.DataFrame, centre: pd.Series) -> dict[str, np.ndarray]:
-    """Per-person latent means from window sums ``s``; ``centre`` is the same sums over everyone."""
-
-    def ratio(num: str, den: str, k: float = 0.0) -> np.ndarray:
-        p = float(centre[num] / centre[den]) if centre[den] > 0 else 0.0
-        n, d = s[num].to_numpy(), s[den].to_numpy()
-        return np.asarray(np.where(d + k > 0, (n + k * p) / np.maximum(d + k, 1e-12), p), dtype=float)
-
-    return {
-        "aht": ratio("handle_s", "handled"),
-        "adh": ratio("adh_present", "sched_present"),
-        "avail": ratio("available_s", "logged_in_s"),
-        "occ": ratio("handle_s", "available_s"),
-        "logged": ratio("logged_in_s", "sched_present"),
-        "fcr": ratio("fcr_resolved", "handled"),
-        "csat": ratio("csat_satisfied", "csat_surveys", k=PSEUDO["csat"]),
-        "qa": ratio("qa_pts", "qa_ok", k=PSEUDO["qa"]),
-        "conv": ratio("sales", "sales_eligible", k=PSEUDO["conv"]),
-        "absence": 1 - ratio("present", "rows", k=PSEUDO["absence"]),
-        "elig": np.full(len(s), float(centre["sales_eligible"] / max(centre["handled"], 1.0))),
-    }
-
-
-def _implied(kpi: str, L: dict[str, np.ndarray], hours: np.ndarray) -> np.ndarray:
-    """The expected monthly KPI from latent means."""
-    cph = 3600 * L["avail"] * L["occ"] / L["aht"]
-    handled = WORKDAYS_PER_MONTH * (1 - L["absence"]) * hours * L["logged"] * cph
-    values = {
-        "aht_s": L["aht"],
-        "adherence": L["adh"] * (1 - L["absence"]),
-        "availability": L["avail"],
-        "fcr": L["fcr"],
-        "csat": L["csat"],
-        "qa": L["qa"] * (1 - AUTO_FAIL),
-        "conversion": L["conv"],
-        "contacts_per_hour": cph,
-        "handled": handled,
-        "sales": handled * L["elig"] * L["conv"],
-    }
-    return np.asarray(values[kpi], dtype=float)
-
-
-def _latent_for(kpi: str, value: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
-    """The latent mean of ``LATENT_OF[kpi]`` at which the implied KPI equals ``value`` (rate KPIs only)."""
-    if kpi == "adherence":
-        return np.asarray(value / (1 - L["absence"]), dtype=float)
-    if kpi == "qa":
-        return np.asarray(value / (1 - AUTO_FAIL), dtype=float)
-    if kpi == "contacts_per_hour":
-        return np.asarray(3600 * L["avail"] * L["occ"] / value, dtype=float)
-    return np.asarray(value, dtype=float)
-
-
 def _achievement(value: np.ndarray, target: float, kpi: str) -> np.ndarray:
     return np.asarray(value / target if KPI_DIRECTIONS[kpi] > 0 else target / value, dtype=float)
 
@@ -198,27 +127,27 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
     people = staff[staff["role"].isin(HANDLING_ROLES)].reset_index(drop=True)
     ids = people["staff_id"]
     window = baseline_window(world.tables["contacts"])
-    sums = _sums(window, ids)
-    L0 = _latents(sums, sums.sum())
+    sums = window_sums(window, ids)
+    L0 = latents(sums, sums.sum())
     p = len(people)
     hours = people["hours_per_day"].to_numpy(dtype=float)
     hourly = (people["pay_basis"] == "hourly").to_numpy()
     base = people["base_pay"].to_numpy(dtype=float) * np.where(hourly, hours * WORKDAYS_PER_MONTH, 1.0)
     frame = window.merge(staff[["staff_id", "team"]], on="staff_id", how="left")
     tsums = _team_sums(frame)
-    team_L = _latents(tsums.reset_index(drop=True), tsums.sum())
+    team_L = latents(tsums.reset_index(drop=True), tsums.sum())
     team_idx = pd.Index(tsums.index).get_indexer(people["team"])
     team_size = people["team"].value_counts().reindex(tsums.index).fillna(0).to_numpy(dtype=float)
 
     def value(kpi: str, level: str) -> np.ndarray:
         if level == "team":
-            v = _implied(kpi, team_L, np.full(len(team_size), hours.mean()))
+            v = implied(kpi, team_L, np.full(len(team_size), hours.mean()))
             v = v * team_size if kpi in ("handled", "sales") else v
             return np.asarray(np.where(team_idx >= 0, v[np.maximum(team_idx, 0)], np.nan), dtype=float)
-        return _implied(kpi, L0, hours)
+        return implied(kpi, L0, hours)
 
     roles = staff["role"].to_numpy()
-    sales = _implied("sales", L0, hours)
+    sales = implied("sales", L0, hours)
     strength = {k: np.zeros(p) for k in GAIN}
     paid = {k: np.zeros(p, dtype=bool) for k in GAIN}  # a measure or gate on the latent for this person
     quality = np.zeros(p, dtype=bool)
@@ -301,7 +230,7 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
     L["csat"] = L["csat"] + 0.5 * (L["fcr"] - L0["fcr"]) + 0.4 * (L["qa"] - L0["qa"]) / 100
     for kpi, target in bunch.items():
         lat = LATENT_OF[kpi]
-        want = _latent_for(kpi, np.nan_to_num(target, nan=1.0), L)
+        want = latent_for(kpi, np.nan_to_num(target, nan=1.0), L)
         best = np.minimum(L[lat], want) if lat == "aht" else np.maximum(L[lat], want)
         L[lat] = np.where(np.isnan(target), L[lat], best)
     for k, (lo, hi) in LIMITS.items():
@@ -322,7 +251,7 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
 
 def _team_sums(frame: pd.DataFrame) -> pd.DataFrame:
     teams = pd.Series(sorted(frame["team"].dropna().unique()))
-    sums = _sums(frame.assign(staff_id=frame["team"]), teams)
+    sums = window_sums(frame.assign(staff_id=frame["team"]), teams)
     return sums.set_index(pd.Index(teams))
 
 
