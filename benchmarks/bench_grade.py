@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from casekit.cases.t4_incentives.profiles import PROFILES, build_case
-from casekit.execution.batch import DEFAULT_NOTEBOOK, DEFAULT_RUBRIC, grade_folder
+from casekit.execution.batch import DEFAULT_NOTEBOOK, grade_folder
+from casekit.registry import registry
 
 
 def main() -> int:
@@ -64,7 +65,7 @@ def main() -> int:
                     str(f),
                     "-p",
                     "rubric",
-                    str(DEFAULT_RUBRIC),
+                    str(registry.get("T4").rubric),
                     "-p",
                     "lang",
                     "en",

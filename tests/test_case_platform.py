@@ -293,3 +293,42 @@ def test_kind_is_a_frozen_declaration() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         T4.id = "T5"  # type: ignore[misc]
     assert isinstance(T4, CaseKind)
+
+
+def test_mark_finds_the_submission_whose_rubric_has_the_criterion(
+    kinds: CaseRegistry, toy: Any, tmp_path: Path
+) -> None:
+    book = tmp_path / "gradebook.sqlite"
+    t4 = tmp_path / "t4.json"
+    t4.write_text(
+        (FIXTURES / "answers_t4_v1" / "v1-strong.json").read_text().replace("v1-strong", "cand-9"), encoding="utf-8"
+    )
+    grade_submission(t4, gradebook=book, cases=kinds)
+    case = toy.KIND.profiles.case("right", "bank-cards", 5, "cand-9", "en")
+    grade_submission(case.save(tmp_path / "toy.json"), gradebook=book, cases=kinds)
+
+    def mark(*extra: str) -> Any:
+        return run_casekit("mark", str(book), "cand-9", *extra, "--assessor", "A", "--reason", "seen", "--lang", "en")
+
+    assert "cand-9/T4" in mark("T4-C11", "met").stdout  # only T4's rubric has T4-C11
+    assert "cand-9/TOY" in mark("TOY-C01", "not_yet_met").stdout
+    unknown = mark("X-C99", "met")
+    assert unknown.returncode == 2 and "T4, TOY" in unknown.stderr and "--case" in unknown.stderr
+    assert mark("T4-C12", "met", "--case", "T4").returncode == 0
+
+
+def test_a_kind_opens_a_candidates_case_resumed_or_new_with_the_reason(toy: Any, tmp_path: Path) -> None:
+    path = tmp_path / "answer.json"
+    assert toy.KIND.open("bank-cards", 5, "c1", "en", path).status == "new"
+    case = toy.KIND.profiles.case("right", "bank-cards", 5, "c1", "en")
+    case.save(path)
+    resumed = toy.KIND.open("bank-cards", 5, "c1", "zh-TW", path)
+    assert resumed.status == "resumed" and resumed.case.weakest_team == case.weakest_team
+    assert resumed.case.lang == "zh-TW"
+    other = toy.KIND.open("bank-cards", 6, "c1", "en", path)
+    assert other.status == "other" and other.found == {"org": "bank-cards", "seed": 5, "candidate": "c1"}
+    assert other.case.weakest_team == ""
+    path.write_text("{", encoding="utf-8")
+    invalid = toy.KIND.open("bank-cards", 5, "c1", "en", path)
+    assert invalid.status == "invalid" and invalid.problems is not None
+    assert path.read_text(encoding="utf-8") == "{"  # left alone

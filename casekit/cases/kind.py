@@ -19,18 +19,18 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Literal, Protocol
 
-from casekit.answers import AnswerDocument, AnswerSchema, dumps_answer
+from casekit.answers import AnswerDocument, AnswerSchema, dumps_answer, load_answer
 from casekit.cases.base import Case
 from casekit.cases.sections import Section
-from casekit.errors import Problem, RubricError, UsageError
+from casekit.errors import AnswerError, Problem, RubricError, UsageError
 from casekit.i18n import add_locales, catalog, t
 from casekit.rubric import CheckContext, CheckRegistry, Rubric, load_rubric
 from casekit.scenario import World
 from casekit.standard import load_standard
 
-__all__ = ["KIND_ID", "CaseKind", "ContextFactory", "ProfileBuilder", "Profiles"]
+__all__ = ["KIND_ID", "CaseKind", "ContextFactory", "Opened", "ProfileBuilder", "Profiles"]
 
 #: A kind's id: a capital letter, then capitals or digits (T4, Q, R1).
 KIND_ID: Final = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -70,6 +70,18 @@ class Profiles:
         if profile not in self.flaw_targets:
             raise UsageError(t("cases.unknown_profile", lang, profile=profile, profiles=", ".join(self.names)))
         return self.build(profile, org, seed, candidate_id, lang, world=world)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A case opened for a candidate: ``resumed`` from their saved answer, ``new``, or new because the file at
+    the answer path is ``invalid`` (``problems`` says why) or is the answer of ``other`` organisation, seed or
+    candidate (``found`` is its header). A file that is not resumed is left alone; saving replaces it."""
+
+    case: Case[Any]
+    status: Literal["new", "resumed", "invalid", "other"]
+    problems: AnswerError | None = None
+    found: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,32 @@ class CaseKind:
         if rubric.case != self.id:
             raise RubricError([Problem(str(source), "case", "expect.rubric_case", rubric.case, {"case": self.id})])
         return rubric
+
+    def open(
+        self,
+        org: str,
+        seed: int,
+        candidate_id: str,
+        lang: str,
+        answer_path: str | os.PathLike[str],
+        *,
+        world: World | None = None,
+    ) -> Opened:
+        """The candidate's case: resumed from ``answer_path`` when it holds a valid answer of this kind for the same
+        organisation, seed and candidate; else a new case, with the reason it is not resumed."""
+        path = Path(answer_path)
+        if path.exists():
+            try:
+                doc = load_answer(path, {self.id: self.answers})
+            except AnswerError as exc:
+                return Opened(self.case(org, seed, candidate_id, lang, world=world), "invalid", problems=exc)
+            if (doc.org, doc.seed, doc.candidate_id) == (org, seed, candidate_id):
+                case = self.case.from_answer(doc, world=world)
+                case.lang = lang
+                return Opened(case, "resumed")
+            found = {"org": doc.org, "seed": doc.seed, "candidate": doc.candidate_id}
+            return Opened(self.case(org, seed, candidate_id, lang, world=world), "other", found=found)
+        return Opened(self.case(org, seed, candidate_id, lang, world=world), "new")
 
     def grading_context(self, answer: AnswerDocument, world: World) -> CheckContext:
         """What this kind's checks read for ``answer``: its document as plain JSON data, and its world."""

@@ -4,10 +4,13 @@ judgement."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casekit.cli.base import EXIT_OK, ProgressBar, add_command, positive_int, print_outcomes
 from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from casekit.store import Gradebook
 
 __all__ = ["add_parser"]
 
@@ -28,7 +31,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("result", choices=["met", "not_yet_met"], help=t("cli.help_result"))
     p.add_argument("--assessor", required=True, help=t("cli.help_assessor"))
     p.add_argument("--reason", required=True, help=t("cli.help_reason"))
-    p.add_argument("--case", default="T4", help=t("cli.help_case"))
+    p.add_argument("--case", metavar="KIND", help=t("cli.help_case"))
     p.set_defaults(func=run_mark)
 
 
@@ -57,11 +60,9 @@ def run_mark(args: argparse.Namespace, lang: str) -> int:
 
     if not Path(args.gradebook).is_file():
         raise UsageError(t("cli.no_gradebook", lang, path=args.gradebook))
-    key = f"{args.candidate}/{args.case}"
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     with Gradebook(args.gradebook) as book:
-        if book.submission(key) is None:
-            raise UsageError(t("cli.unknown_submission", lang, key=key))
+        key = _submission_key(book, args.candidate, args.criterion, args.case, lang)
         book.add_mark(key, AssessorMark(args.criterion, args.assessor, args.result, args.reason, now))
         decision = book.decision(key)
     label = decision.label(lang) if decision is not None else "-"
@@ -76,3 +77,26 @@ def run_mark(args: argparse.Namespace, lang: str) -> int:
         )
     )
     return EXIT_OK
+
+
+def _submission_key(book: Gradebook, candidate: str, criterion: str, case: str | None, lang: str) -> str:
+    """The candidate's submission the mark is for: of ``case`` when given, else the one whose rubric has the
+    criterion (criterion ids name their kind's rubric: T4-C11); ambiguous or unknown is a clear error."""
+    from casekit.errors import UsageError
+
+    if case is not None:
+        key = f"{candidate}/{case}"
+        if book.submission(key) is None:
+            raise UsageError(t("cli.unknown_submission", lang, key=key))
+        return key
+    theirs = [s for s in book.submissions() if s.candidate_id == candidate]
+    if not theirs:
+        raise UsageError(t("cli.unknown_candidate", lang, candidate=candidate))
+    graded = {s.key: book.results(s.key) for s in theirs}
+    matching = [k for k, r in graded.items() if r is not None and criterion in {c.id for c in r.criteria}]
+    if len(matching) == 1:
+        return matching[0]
+    if len(theirs) == 1 and not matching and graded[theirs[0].key] is None:
+        return theirs[0].key  # recorded but not graded yet: the gradebook checks the criterion once it is
+    cases = ", ".join(sorted(s.case for s in theirs))
+    raise UsageError(t("cli.which_case", lang, candidate=candidate, criterion=criterion, cases=cases))

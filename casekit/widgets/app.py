@@ -15,10 +15,9 @@ from typing import Any, ClassVar, Self
 
 import ipywidgets as widgets
 
-from casekit.answers import load_answer
 from casekit.cases.base import Case
-from casekit.cases.kind import CaseKind
-from casekit.errors import CasekitError, UsageError
+from casekit.cases.kind import CaseKind, Opened
+from casekit.errors import UsageError
 from casekit.html import esc
 from casekit.i18n import normalise_lang, t
 from casekit.registry import registry
@@ -78,25 +77,21 @@ class CaseApp(Panel):
         saving will replace it."""
         lang = normalise_lang(lang)
         path = Path(answer_path) if answer_path is not None else Path("answers") / f"{candidate_id}-{cls.kind.id}.json"
-        case, notice = None, ""
-        if path.exists():
-            try:
-                doc = load_answer(path, {cls.kind.id: cls.kind.answers})
-            except CasekitError as exc:
-                notice = message_html(t("widgets.resume_invalid", lang, path=str(path)), "warn") + problems_html(
-                    exc, lang
-                )
-            else:
-                if (doc.org, doc.seed, doc.candidate_id) == (org, seed, candidate_id):
-                    case = cls.kind.case.from_answer(doc, world=world)
-                    case.lang = lang
-                    notice = message_html(t("widgets.resumed", lang, path=str(path)), "ok")
-                else:
-                    other = {"org": doc.org, "seed": doc.seed, "candidate": doc.candidate_id}
-                    notice = message_html(t("widgets.resume_other", lang, path=str(path), **other), "warn")
-        if case is None:
-            case = cls.kind.case(org, seed, candidate_id, lang, world=world)
-        return cls(case, path, lang, notice=notice)
+        opened = cls.kind.open(org, seed, candidate_id, lang, path, world=world)
+        return cls(opened.case, path, lang, notice=_notice(opened, path, lang))
+
+
+def _notice(opened: Opened, path: Path, lang: str) -> str:
+    """What the candidate is told about their saved answer when the case opens."""
+    if opened.status == "resumed":
+        return message_html(t("widgets.resumed", lang, path=str(path)), "ok")
+    if opened.status == "invalid" and opened.problems is not None:
+        return message_html(t("widgets.resume_invalid", lang, path=str(path)), "warn") + problems_html(
+            opened.problems, lang
+        )
+    if opened.status == "other":
+        return message_html(t("widgets.resume_other", lang, path=str(path), **opened.found), "warn")
+    return ""
 
 
 def app_class(kind: CaseKind) -> type[CaseApp]:
