@@ -136,7 +136,12 @@ class AnswerSchema:
                 return doc
             data = json.loads(dumps_answer(doc))
         for step in range(version, self.version):
-            data = {**self.upgrades[step](dict(data)), "schema_version": step + 1}
+            try:
+                data = {**self.upgrades[step](dict(data)), "schema_version": step + 1}
+            except Exception as exc:  # an old document the upgrade cannot read is a problem with the document
+                params = {"version": step, "next": step + 1}
+                came = f"{type(exc).__name__}: {exc}"
+                raise AnswerError([Problem(source, "schema_version", "expect.upgradable", came, params)]) from None
         return _validate(self.model, data, f"{source} (schema_version {version} -> {self.version})")
 
 

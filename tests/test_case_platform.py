@@ -144,6 +144,14 @@ def test_an_upgraded_document_that_is_still_invalid_names_the_file_and_versions(
     assert problem.field == "weakest_team" and "old.json" in problem.file and "1 -> 2" in problem.file
 
 
+def test_an_old_document_its_upgrade_cannot_read_is_a_problem_not_a_crash(kinds: CaseRegistry) -> None:
+    old = _toy_doc(schema_version=1)  # a version-1 document without version 1's "team"
+    with pytest.raises(AnswerError) as info:
+        kinds.parse_answer(old, "old.json")
+    text = info.value.render("en")
+    assert "upgrades from schema_version 1 to 2" in text and "KeyError" in text
+
+
 def test_a_version_with_no_way_up_is_refused_with_the_versions_readable(kinds: CaseRegistry) -> None:
     with pytest.raises(AnswerError) as info:
         kinds.parse_answer(_toy_doc(schema_version=7), "s.json")
