@@ -139,9 +139,9 @@ class AnswerSchema:
             try:
                 data = {**self.upgrades[step](dict(data)), "schema_version": step + 1}
             except Exception as exc:  # an old document the upgrade cannot read is a problem with the document
-                params = {"version": step, "next": step + 1}
+                steps: dict[str, Any] = {"version": step, "next": step + 1}
                 came = f"{type(exc).__name__}: {exc}"
-                raise AnswerError([Problem(source, "schema_version", "expect.upgradable", came, params)]) from None
+                raise AnswerError([Problem(source, "schema_version", "expect.upgradable", came, steps)]) from None
         return _validate(self.model, data, f"{source} (schema_version {version} -> {self.version})")
 
 
