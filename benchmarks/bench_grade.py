@@ -41,7 +41,7 @@ def main() -> int:
         print(f"{args.submissions} submissions written in {made:.1f} s ({args.org})")
 
         t0 = time.perf_counter()
-        outcomes = grade_folder(subs, work / "casekit", jobs_n=args.jobs, lang="en")
+        outcomes = grade_folder(subs, work / "casekit", jobs_n=args.jobs, lang="en").outcomes
         ours = time.perf_counter() - t0
         ok = sum(o.status == "ok" for o in outcomes)
         print(

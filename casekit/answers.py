@@ -27,7 +27,9 @@ from pydantic_core import PydanticCustomError
 from casekit.atomic import write_atomic
 from casekit.errors import AnswerError, Problem, UsageError
 from casekit.i18n import t
-from casekit.validation import got, pydantic_problems
+from casekit.jsonio import dumps_strict, loads_strict, read_capped
+from casekit.limits import MAX_ANSWER_BYTES, MAX_SEED
+from casekit.validation import ORG_NAME, got, pydantic_problems
 
 __all__ = [
     "ANSWER_MIME",
@@ -45,9 +47,10 @@ __all__ = [
 ]
 
 ANSWER_SCHEMA = "casekit-answer"
+
 #: The MIME type of an answer document shown as a notebook output (what a candidate's save leaves in the notebook).
 ANSWER_MIME = "application/vnd.casekit.answer+json"
-SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns a document of schema version ``v`` (a plain mapping) into one of version ``v + 1``."""
@@ -56,22 +59,30 @@ Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 class AnswerDocument(BaseModel):
     """The header every case kind's answer model extends."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     schema_: str = Field(default=ANSWER_SCHEMA, alias="schema")
     schema_version: int = 1
     case: str
     candidate_id: str
-    org: str = Field(min_length=1, max_length=200)
-    seed: int = Field(ge=0)
+    org: str
+    seed: int = Field(ge=0, le=MAX_SEED)
     lang: str = "zh-TW"
 
     @field_validator("candidate_id")
     @classmethod
     def _safe_id(cls, value: str) -> str:
         # the id names files and folders in a batch: no path separators, no '..', nothing a shell would expand
-        if not SAFE_ID.match(value) or ".." in value:
+        if not SAFE_ID.fullmatch(value) or ".." in value:
             raise PydanticCustomError("casekit_safe_id", "unsafe candidate id")
+        return value
+
+    @field_validator("org")
+    @classmethod
+    def _org_name(cls, value: str) -> str:
+        # the grader regenerates the world from this name: a path would let an answer choose its own world
+        if not ORG_NAME.fullmatch(value):
+            raise PydanticCustomError("casekit_org_name", "an organisation name")
         return value
 
     @field_validator("lang")
@@ -147,7 +158,8 @@ class AnswerSchema:
 
 def _validate(model: type[AnswerDocument], data: Mapping[str, Any], source: str) -> AnswerDocument:
     try:
-        return model.model_validate(data)
+        # strict: "1001" is not a seed and true is not 1; a candidate's document says exactly what it means
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
         raise AnswerError(pydantic_problems(source, exc, model)) from None
 
@@ -171,34 +183,24 @@ def parse_answer(data: Any, source: str, schemas: Mapping[str, AnswerSchema]) ->
 
 def dumps_answer(doc: AnswerDocument) -> str:
     """Canonical JSON: stable key order, UTF-8 text kept readable."""
-    payload = doc.model_dump(mode="json", by_alias=True)
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return dumps_strict(doc.model_dump(mode="json", by_alias=True))
 
 
 def document_sha256(doc: AnswerDocument) -> str:
     return hashlib.sha256(dumps_answer(doc).encode("utf-8")).hexdigest()
 
 
-def read_answer_json(path: str | os.PathLike[str]) -> Any:
-    """The decoded JSON of the answer file at ``path``; :class:`AnswerError` naming the file when it cannot be."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise AnswerError([Problem(str(p), "", "expect.file_exists")]) from None
-    except (IsADirectoryError, PermissionError) as exc:
-        raise AnswerError([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise AnswerError([Problem(str(p), "", "expect.readable", "not UTF-8")]) from None
-    except json.JSONDecodeError as exc:
-        raise AnswerError([Problem(str(p), f"line {exc.lineno}, column {exc.colno}", "expect.json", exc.msg)]) from None
+def read_answer_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_ANSWER_BYTES) -> Any:
+    """The decoded JSON of the answer file at ``path``: a regular file of at most ``max_bytes``, strict JSON (no key
+    twice, finite numbers, bounded nesting); :class:`AnswerError` naming the file otherwise."""
+    return loads_strict(read_capped(path, max_bytes, AnswerError), str(path), AnswerError)
 
 
-def load_answer(path: str | os.PathLike[str], schemas: Mapping[str, AnswerSchema]) -> AnswerDocument:
+def load_answer(
+    path: str | os.PathLike[str], schemas: Mapping[str, AnswerSchema], *, max_bytes: int = MAX_ANSWER_BYTES
+) -> AnswerDocument:
     """Read and validate the answer file at ``path`` against ``schemas``."""
-    return parse_answer(read_answer_json(path), str(path), schemas)
+    return parse_answer(read_answer_json(path, max_bytes=max_bytes), str(path), schemas)
 
 
 def save_answer(doc: AnswerDocument, path: str | os.PathLike[str]) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 from casekit.answers import document_sha256
 from casekit.cases.kind import CaseKind, Profiles
 from casekit.errors import UsageError
-from casekit.execution.batch import GradeOutcome, grade_folder
+from casekit.execution.batch import Batch, grade_folder
 from casekit.execution.runner import Progress
 from casekit.i18n import t
 from casekit.registry import CaseRegistry, registry
@@ -52,7 +52,7 @@ def run_demo(
     jobs_n: int = 2,
     progress: Progress | None = None,
     on_candidate: Callable[[int, int, str], None] | None = None,
-) -> list[GradeOutcome]:
+) -> Batch:
     """Write answer documents of simulated candidates under ``out/submissions`` and grade them into ``out``.
 
     Per kind, ``candidates`` answers (default: one per profile), cycling through its profiles.

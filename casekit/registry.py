@@ -23,6 +23,7 @@ from casekit.cases.kind import CaseKind
 from casekit.cases.t4_incentives.kind import KIND as T4
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
+from casekit.limits import MAX_ANSWER_BYTES
 
 __all__ = ["ENTRY_POINT_GROUP", "CaseRegistry", "registry"]
 
@@ -83,9 +84,9 @@ class CaseRegistry:
         """Validate a decoded answer document of any registered kind."""
         return parse_answer(data, source, self.answer_schemas())
 
-    def load_answer(self, path: str | os.PathLike[str]) -> AnswerDocument:
-        """Read and validate the answer file at ``path``, of any registered kind."""
-        return load_answer(path, self.answer_schemas())
+    def load_answer(self, path: str | os.PathLike[str], *, max_bytes: int = MAX_ANSWER_BYTES) -> AnswerDocument:
+        """Read and validate the answer file at ``path`` (at most ``max_bytes``), of any registered kind."""
+        return load_answer(path, self.answer_schemas(), max_bytes=max_bytes)
 
     # --- plug-ins --------------------------------------------------------------------------------------------
 

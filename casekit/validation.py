@@ -10,17 +10,25 @@ for the catalog key ``expect.<name>``; the error's context fills the key's place
 from __future__ import annotations
 
 import os
+import re
+import reprlib
 import types
 import typing
-from pathlib import Path
 from typing import Any, Final
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from casekit.errors import Problem, SpecError
+from casekit.jsonio import read_capped
+from casekit.limits import MAX_DATA_FILE, MAX_YAML_NODES
 
-__all__ = ["got", "load_versioned_yaml", "pydantic_problems", "read_text_file"]
+__all__ = ["ORG_NAME", "got", "load_versioned_yaml", "pydantic_problems", "read_text_file"]
+
+#: What an organisation is called: the stem of its spec file (``bank-cards``). Answers name organisations this way
+#: only, never by a path.
+ORG_NAME: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
 
 #: pydantic's error types -> the ``expect.*`` key that says what was expected.
 _EXPECT_BY_TYPE: Final = {
@@ -58,9 +66,15 @@ _CUSTOM: Final = "casekit_"
 _LIMITS: Final = ("gt", "ge", "lt", "le")
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple, _REPR.maxset = 2, 4, 4, 4, 4
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = 58, 58, 40
+
+
 def got(value: Any) -> str:
-    """A short repr of a value that came, for messages."""
-    text = repr(value)
+    """A short repr of a value that came, for messages. Bounded while it is built (``reprlib``), so a huge or
+    self-similar value (a YAML alias bomb, a deep list) costs no more than a small one."""
+    text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -137,6 +151,36 @@ def pydantic_problems(source: str, err: ValidationError, root: type[BaseModel]) 
     return problems
 
 
+class _TooManyNodes(yaml.YAMLError):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting the nodes every alias stands for."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        alias = self.check_event(yaml.AliasEvent)
+        node = super().compose_node(parent, index)
+        self._expanded += self._size(node) if alias else 1
+        if self._expanded > MAX_YAML_NODES:
+            raise _TooManyNodes()
+        return node
+
+    def _size(self, node: Any) -> int:
+        key = id(node)
+        if key not in self._sizes:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            self._sizes[key] = 1 + sum(self._size(c) for c in children)
+        return self._sizes[key]
+
+
 def load_versioned_yaml(text: str, source: str, version: int, error: type[SpecError]) -> dict[str, Any]:
     """Parse a YAML data file that must be a mapping with ``schema_version`` ``version``.
 
@@ -144,7 +188,14 @@ def load_versioned_yaml(text: str, source: str, version: int, error: type[SpecEr
     produce misleading problems. Raises ``error`` (a :class:`SpecError` subclass) with the problem.
     """
     try:
-        data = yaml.safe_load(text)
+        loader = _BoundedLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _TooManyNodes:
+        limit = {"limit": f"{MAX_YAML_NODES:,}"}
+        raise error([Problem(source, "", "expect.yaml_size", f"> {MAX_YAML_NODES:,}", limit)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -158,12 +209,11 @@ def load_versioned_yaml(text: str, source: str, version: int, error: type[SpecEr
     return data
 
 
-def read_text_file(path: str | os.PathLike[str], error: type[SpecError]) -> str:
-    """The UTF-8 text of a data file, or ``error`` naming the file and why it cannot be read."""
-    p = Path(path)
+def read_text_file(path: str | os.PathLike[str], error: type[SpecError], *, max_bytes: int = MAX_DATA_FILE) -> str:
+    """The UTF-8 text of a data file (a regular file of at most ``max_bytes``), or ``error`` naming the file and
+    why it cannot be read."""
+    data = read_capped(path, max_bytes, error)
     try:
-        return p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error([Problem(str(p), "", "expect.file_exists")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise error([Problem(str(p), "", "expect.readable", type(exc).__name__)]) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error([Problem(str(path), "", "expect.readable", "not UTF-8")]) from None

@@ -35,7 +35,8 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     flat.save(folder / "cand-flat.json")
     (folder / "broken.json").write_text('{"schema": "casekit-answer", "case": ', encoding="utf-8")
     doc = json.loads((folder / "cand-strong.json").read_text(encoding="utf-8"))
-    (folder / "old-version.json").write_text(json.dumps({**doc, "schema_version": 99}), encoding="utf-8")
+    old = {**doc, "schema_version": 99, "candidate_id": "cand-old"}  # its own candidate: not a duplicate claim
+    (folder / "old-version.json").write_text(json.dumps(old), encoding="utf-8")
     (folder / "escape.json").write_text(json.dumps({**doc, "candidate_id": "../evil"}), encoding="utf-8")
     return folder
 
@@ -114,7 +115,7 @@ def test_interrupted_batch_resumes_without_losing_or_duplicating(submissions: Pa
     assert len(finished) == 1
     stamp = os.stat(finished[0]).st_mtime_ns
 
-    outcomes = grade_folder(good, out, jobs_n=2, lang="en")
+    outcomes = grade_folder(good, out, jobs_n=2, lang="en").outcomes
     assert sorted(o.status for o in outcomes) == ["ok", "ok", "skipped"]
     assert os.stat(finished[0]).st_mtime_ns == stamp  # the finished one was not executed again
     with sqlite3.connect(out / "gradebook.sqlite") as db:

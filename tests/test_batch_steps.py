@@ -32,10 +32,12 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_discover_finds_answer_files_with_distinct_safe_keys(folder: Path) -> None:
-    found = discover(folder)
+    found, aside = discover(folder, "en")
     assert [f.source.name for f in found] == ["a b.json", "a_b.json", "not-json.json", "unknown-kind.json"]
     keys = [f.key for f in found]
     assert len(set(keys)) == 4 and all("/" not in k and " " not in k for k in keys)
+    assert not any(f.refused for f in found)
+    assert aside == ["notes.txt is not an answer document (*.json)"]
 
 
 def test_discover_refuses_what_is_not_a_folder_of_submissions(tmp_path: Path) -> None:
@@ -48,18 +50,18 @@ def test_discover_refuses_what_is_not_a_folder_of_submissions(tmp_path: Path) ->
 def test_route_sends_each_submission_to_its_kind_and_rubric(folder: Path, tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     shutil.copy(registry.get("T4").rubric, mine)
-    routed = {r.source.name: r for r in route(discover(folder), {"T4": mine})}
+    routed = {r.source.name: r for r in route(discover(folder)[0], {"T4": mine})}
     assert (routed["a b.json"].case, routed["a b.json"].rubric) == ("T4", mine)
     assert routed["a b.json"].candidate_id == "v1-strong"
     assert routed["unknown-kind.json"].case is None and routed["unknown-kind.json"].rubric is None
     assert routed["not-json.json"].case is None  # the grading notebook will report why, as its evidence
-    default = {r.source.name: r for r in route(discover(folder), {})}
+    default = {r.source.name: r for r in route(discover(folder)[0], {})}
     assert default["a_b.json"].rubric == registry.get("T4").rubric
 
 
 def test_plan_fingerprints_what_makes_a_result_stale(folder: Path, tmp_path: Path) -> None:
     root = tmp_path / "out"
-    routed = route(discover(folder), {})
+    routed = route(discover(folder)[0], {})
     jobs = {j.key: j for j in plan(routed, root, notebook=DEFAULT_NOTEBOOK, lang="en")}
     first = next(r for r in routed if r.source.name == "a b.json")
     job = jobs[first.key]
@@ -70,14 +72,16 @@ def test_plan_fingerprints_what_makes_a_result_stale(folder: Path, tmp_path: Pat
     # another rubric for the same submission is another fingerprint
     other = tmp_path / "other.yaml"
     other.write_text(registry.get("T4").rubric.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    again = {j.key: j for j in plan(route(discover(folder), {"T4": other}), root, notebook=DEFAULT_NOTEBOOK, lang="en")}
+    again = {
+        j.key: j for j in plan(route(discover(folder)[0], {"T4": other}), root, notebook=DEFAULT_NOTEBOOK, lang="en")
+    }
     assert again[first.key].sha256 != job.sha256
 
 
 def test_publish_and_index_keep_failures_visible_and_drop_stale_results(folder: Path, tmp_path: Path) -> None:
     root = tmp_path / "out"
     (root / "results").mkdir(parents=True)
-    routed = route(discover(folder), {})
+    routed = route(discover(folder)[0], {})
     graded = routed[0]
     doc = {
         "candidate_id": "v1-strong",

@@ -239,9 +239,9 @@ def test_set_lang_rejects_an_unknown_language() -> None:
 
 
 def test_t_formats_in_the_language_asked_for() -> None:
-    assert t("scenario.bad_days", "en", days=3) == "the number of days must be between 7 and 730 (got 3)"
-    assert "3" in t("scenario.bad_days", "zh-TW", days=3)
-    assert t("scenario.bad_days", "zh-TW", days=3) != t("scenario.bad_days", "en", days=3)
+    assert t("scenario.bad_days", "en", days=3, max=730) == "the number of days must be between 7 and 730 (got 3)"
+    assert "3" in t("scenario.bad_days", "zh-TW", days=3, max=730)
+    assert t("scenario.bad_days", "zh-TW", days=3, max=730) != t("scenario.bad_days", "en", days=3, max=730)
 
 
 def test_t_falls_back_to_the_key_for_a_missing_key() -> None:

@@ -234,7 +234,7 @@ def test_a_spec_that_is_not_a_mapping(text: str) -> None:
 
 def test_a_folder_is_not_a_spec(tmp_path: Path) -> None:
     (problem,) = _problems_of(tmp_path)
-    assert problem.expected == "expect.readable"
+    assert problem.expected == "expect.regular_file" and problem.got == "folder"
     assert problem.file == str(tmp_path)
 
 
@@ -345,4 +345,4 @@ def test_cli_bad_seed(seed: str) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "--seed" in proc.stderr
-    assert t("cli.expect_int", "en", value=seed) in proc.stderr
+    assert t("cli.expect_range", "en", low=0, high="2^63 - 1", value=seed) in proc.stderr

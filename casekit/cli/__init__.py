@@ -11,15 +11,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from casekit.cli import answer, cases, demo, grade, scenario, standard
-from casekit.cli.base import EXIT_OK, EXIT_USAGE, Parser, lang_from_argv, lang_type
+from casekit.cli import answer, cases, demo, grade, scenario, standard, verify
+from casekit.cli.base import EXIT_OK, EXIT_USAGE, Parser, lang_from_argv, lang_type, say
 from casekit.errors import CasekitError
 from casekit.i18n import LANGS, set_lang, t
 
 __all__ = ["build_parser", "main"]
 
 #: The command groups, in the order ``casekit --help`` lists them.
-GROUPS = (standard, scenario, cases, grade, answer, demo)
+GROUPS = (standard, scenario, cases, grade, verify, answer, demo)
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
@@ -54,10 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args, lang)
     except CasekitError as exc:
-        print(exc.render(lang), file=sys.stderr)
+        say(exc.render(lang), err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(t("cli.interrupted", lang), file=sys.stderr)
+        say(t("cli.interrupted", lang), err=True)
         return 130
     except BrokenPipeError:
         return EXIT_OK

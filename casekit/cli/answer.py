@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from casekit.cli.base import EXIT_OK, Parser, add_command
+from casekit.cli.base import EXIT_OK, Parser, add_command, say
 from casekit.i18n import t
 
 __all__ = ["add_parser"]
@@ -29,7 +29,7 @@ def run_embed(args: argparse.Namespace, lang: str) -> int:
     from casekit.notebook_answers import embed_answer
 
     doc = embed_answer(args.notebook, args.answer)
-    print(t("cli.embedded", lang, candidate=doc.candidate_id, case=doc.case, notebook=args.notebook))
+    say(t("cli.embedded", lang, candidate=doc.candidate_id, case=doc.case, notebook=args.notebook))
     return EXIT_OK
 
 
@@ -39,5 +39,5 @@ def run_extract(args: argparse.Namespace, lang: str) -> int:
 
     doc = extract_answer(args.notebook)
     path = save_answer(doc, args.out)
-    print(t("cli.extracted", lang, candidate=doc.candidate_id, case=doc.case, path=str(path)))
+    say(t("cli.extracted", lang, candidate=doc.candidate_id, case=doc.case, path=str(path)))
     return EXIT_OK

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from casekit.i18n import DEFAULT_LANG, normalise_lang, t
+from casekit.limits import MAX_SEED
 
 if TYPE_CHECKING:
-    from casekit.execution.batch import GradeOutcome
+    from casekit.execution.batch import Batch
 
 __all__ = [
     "EXIT_FAILED",
@@ -27,12 +29,14 @@ __all__ = [
     "Parser",
     "ProgressBar",
     "add_command",
+    "bounded_int",
     "lang_from_argv",
     "lang_type",
     "nonneg_int",
-    "positive_int",
     "print_outcomes",
+    "say",
     "table",
+    "terminal_safe",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -99,21 +103,24 @@ def lang_type(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def nonneg_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value)) from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value))
-    return n
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``; anything else is a message naming the range."""
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        n = int(text) if text.lstrip("+-").isdigit() and len(text) <= 25 else None
+        if n is None or not low <= n <= high:
+            shown = value if len(value) <= 30 else value[:27] + "..."
+            top = "2^63 - 1" if high == MAX_SEED else f"{high:,}"
+            raise argparse.ArgumentTypeError(t("cli.expect_range", None, low=low, high=top, value=shown))
+        return n
+
+    parse.__name__ = "int"  # what argparse names in "invalid int value"
+    return parse
 
 
-def positive_int(value: str) -> int:
-    n = nonneg_int(value)
-    if n == 0:
-        raise argparse.ArgumentTypeError(t("cli.expect_int", None, value=value))
-    return n
+#: A seed: a whole number >= 0 of 63 bits.
+nonneg_int = bounded_int(0, MAX_SEED)
 
 
 def add_command(subparsers: Any, name: str, common: argparse.ArgumentParser, help_key: str) -> argparse.ArgumentParser:
@@ -141,9 +148,10 @@ class ProgressBar:
             self._bar.close()
 
 
-def print_outcomes(outcomes: Sequence[GradeOutcome], out: str, lang: str) -> int:
-    """The batch as a table (candidate, case, decision, criteria met, status), the failures on stderr, and a
-    summary line; exit status 1 when any submission failed."""
+def print_outcomes(batch: Batch, out: str, lang: str) -> int:
+    """The batch as a table (candidate, case, decision, criteria met, status), the failures and the entries set
+    aside on stderr, and a summary line; exit status 1 when any submission failed."""
+    outcomes = batch.outcomes
     heads = ("candidate", "case", "decision", "met", "status")
     rows: list[Sequence[str]] = [tuple(t(f"cli.col_{h}", lang) for h in heads)]
     for o in outcomes:
@@ -153,12 +161,16 @@ def print_outcomes(outcomes: Sequence[GradeOutcome], out: str, lang: str) -> int
             rows.append((o.result["candidate_id"], o.result["case"], d["label"], f"{d['met']}/{d['total']}", status))
         else:
             rows.append((o.key, o.case or "-", "-", "-", status))
-    print(table(rows))
+    say(table(rows))
     failed = [o for o in outcomes if o.status == "failed"]
     for o in failed:
-        print(t("cli.grade_failed_line", lang, key=o.key, reason=o.reason or "-"), file=sys.stderr)
-    print()
-    print(
+        say(t("cli.grade_failed_line", lang, key=o.key, reason=o.reason or "-"), err=True)
+    for line in batch.set_aside:
+        say(t("cli.set_aside_line", lang, entry=line), err=True)
+    for key in batch.rechecked:
+        say(t("cli.rechecked_line", lang, key=key), err=True)
+    say("")
+    say(
         t(
             "cli.grade_done",
             lang,
@@ -169,6 +181,20 @@ def print_outcomes(outcomes: Sequence[GradeOutcome], out: str, lang: str) -> int
         )
     )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (terminal escape sequences, bidirectional overrides) shown as escapes, so
+    nothing a candidate wrote can drive the assessor's terminal. Newlines and tabs stay."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print ``text`` made :func:`terminal_safe` (to stderr when ``err``)."""
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
 
 
 def _width(text: str) -> int:

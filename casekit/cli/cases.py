@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from casekit.cli.base import EXIT_OK, add_command, table
+from casekit.cli.base import EXIT_OK, add_command, say, table
 from casekit.i18n import t
 
 __all__ = ["add_parser"]
@@ -33,5 +33,5 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 kind.rubric.name,
             )
         )
-    print(table(rows))
+    say(table(rows))
     return EXIT_OK

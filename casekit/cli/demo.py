@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from casekit.cli.base import ProgressBar, add_command, positive_int, print_outcomes
+from casekit.cli.base import ProgressBar, add_command, bounded_int, print_outcomes, say
+from casekit.cli.grade import JOBS
 from casekit.i18n import t
 
 __all__ = ["add_parser"]
@@ -15,10 +15,10 @@ __all__ = ["add_parser"]
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p = add_command(sub, "demo", common, "cli.help_demo")
     p.add_argument("--out", default="casekit-demo", metavar="DIR", help=t("cli.help_demo_out"))
-    p.add_argument("--candidates", type=positive_int, metavar="N", help=t("cli.help_candidates"))
+    p.add_argument("--candidates", type=bounded_int(1, 1000), metavar="N", help=t("cli.help_candidates"))
     p.add_argument("--case", action="append", dest="cases", metavar="KIND", help=t("cli.help_demo_case"))
     p.add_argument("--org", default="bank-cards", metavar="NAME", help=t("cli.help_org_demo"))
-    p.add_argument("--jobs", type=positive_int, default=2, metavar="N", help=t("cli.help_jobs"))
+    p.add_argument("--jobs", type=JOBS, default=2, metavar="N", help=t("cli.help_jobs"))
     p.set_defaults(func=run)
 
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     from casekit.demo import run_demo
 
     def announce(n: int, total: int, candidate: str) -> None:
-        print(t("demo.writing", lang, n=n, total=total, candidate=candidate), file=sys.stderr)
+        say(t("demo.writing", lang, n=n, total=total, candidate=candidate), err=True)
 
     outcomes = run_demo(
         args.out,

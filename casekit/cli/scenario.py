@@ -6,9 +6,10 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from casekit.cli.base import EXIT_OK, Parser, add_command, nonneg_int, table
+from casekit.cli.base import EXIT_OK, Parser, add_command, bounded_int, nonneg_int, say, table
 from casekit.errors import CasekitError
 from casekit.i18n import t
+from casekit.limits import MAX_DAYS, MAX_STAFF, MIN_DAYS, MIN_STAFF
 
 __all__ = ["add_parser"]
 
@@ -28,8 +29,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--seed", type=nonneg_int, required=True, help=t("cli.help_seed"))
         if action == "build":
             p.add_argument("--out", required=True, metavar="DIR", help=t("cli.help_out"))
-        p.add_argument("--staff", type=nonneg_int, metavar="N", help=t("cli.help_staff"))
-        p.add_argument("--days", type=nonneg_int, metavar="N", help=t("cli.help_days"))
+        p.add_argument("--staff", type=bounded_int(MIN_STAFF, MAX_STAFF), metavar="N", help=t("cli.help_staff"))
+        p.add_argument("--days", type=bounded_int(MIN_DAYS, MAX_DAYS), metavar="N", help=t("cli.help_days"))
         p.set_defaults(func=func)
 
 
@@ -38,7 +39,7 @@ def run_list(args: argparse.Namespace, lang: str) -> int:
 
     specs = list_specs()
     if not specs:
-        print(t("cli.no_scenarios", lang))
+        say(t("cli.no_scenarios", lang))
         return EXIT_OK
     rows = []
     for name, path in specs.items():
@@ -56,7 +57,7 @@ def run_list(args: argparse.Namespace, lang: str) -> int:
         t("cli.col_days", lang),
         t("cli.col_path", lang),
     )
-    print(table([header, *rows]))
+    say(table([header, *rows]))
     return EXIT_OK
 
 
@@ -73,7 +74,7 @@ def run_build(args: argparse.Namespace, lang: str) -> int:
     rows = [(t("cli.col_table", lang), t("cli.col_rows", lang), "sha256")]
     for entry in manifest["tables"].values():
         rows.append((entry["file"], str(entry["rows"]), entry["sha256"][:12]))
-    print(
+    say(
         t(
             "cli.built",
             lang,
@@ -84,7 +85,7 @@ def run_build(args: argparse.Namespace, lang: str) -> int:
             out=args.out,
         )
     )
-    print(table(rows))
+    say(table(rows))
     return EXIT_OK
 
 
@@ -96,7 +97,7 @@ def run_show(args: argparse.Namespace, lang: str) -> int:
     world = _load_world(args)
     s = summarise(world)
     spec = world.spec
-    print(
+    say(
         t(
             "cli.show_header",
             lang,
@@ -108,16 +109,16 @@ def run_show(args: argparse.Namespace, lang: str) -> int:
             contacts=f"{s.contacts:,}",
         )
     )
-    print()
-    print(t("cli.show_headcount", lang))
+    say("")
+    say(t("cli.show_headcount", lang))
     labels = {r.id: r.label(lang) for r in load_roles()}
     hc = s.headcount_by_role_team
     rows: list[Sequence[str]] = [(t("cli.col_role", lang), *[str(c) for c in hc.columns])]
     for role, counts in hc.iterrows():
         rows.append((labels.get(str(role), str(role)), *[str(int(v)) for v in counts]))
-    print(table(rows, right_from=1))
-    print()
-    print(t("cli.show_kpis", lang))
+    say(table(rows, right_from=1))
+    say("")
+    say(t("cli.show_kpis", lang))
     kpi_rows: list[Sequence[str]] = [(t("cli.col_kpi", lang), t("cli.col_median", lang), t("cli.col_target", lang))]
     targets = spec.targets.model_dump()
     target_key = {"aht_s": "aht_seconds", "conversion": "sales_conversion"}
@@ -128,10 +129,10 @@ def run_show(args: argparse.Namespace, lang: str) -> int:
         kpi_rows.append(
             (t(f"kpi.{key}", lang), format_kpi(key, value), "" if target is None else format_kpi(key, target))
         )
-    print(table(kpi_rows, right_from=1))
-    print()
+    say(table(kpi_rows, right_from=1))
+    say("")
     tv = s.turnover
-    print(
+    say(
         t(
             "cli.show_turnover",
             lang,
@@ -141,10 +142,10 @@ def run_show(args: argparse.Namespace, lang: str) -> int:
             early=tv["early_tenure_share"] * 100,
         )
     )
-    print()
-    print(t("cli.show_breaches", lang))
+    say("")
+    say(t("cli.show_breaches", lang))
     if not s.breaches:
-        print("  " + t("cli.none", lang))
+        say("  " + t("cli.none", lang))
     for kind, count in sorted(s.breaches.items()):
-        print(f"  {t(f'incident.{kind}', lang)}: {count}")
+        say(f"  {t(f'incident.{kind}', lang)}: {count}")
     return EXIT_OK

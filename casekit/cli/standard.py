@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from casekit.cli.base import EXIT_OK, add_command
+from casekit.cli.base import EXIT_OK, add_command, say
 from casekit.i18n import t
 
 __all__ = ["add_parser"]
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
     std = load_standard()
     if args.json:
-        print(json.dumps(to_json(std), ensure_ascii=False, indent=2))
+        say(json.dumps(to_json(std), ensure_ascii=False, indent=2))
     else:
-        print(render_tree(std, lang))
+        say(render_tree(std, lang))
     return EXIT_OK

@@ -3,45 +3,58 @@
 A batch is a declared sequence of small, verb-named steps (:func:`grade_folder` is that sequence), each a
 function tested on its own:
 
-1. :func:`discover` the answer documents (``*.json``) in the folder, each with a file-safe key;
-2. :func:`route` each to its case kind and that kind's rubric (the packaged one, or one chosen per kind), so a
-   folder mixing kinds grades in one run;
-3. :func:`plan` one papermill job per submission: the grading notebook with its parameters, and a fingerprint of
-   everything that makes an earlier result stale (the submission, its rubric, its assessors' marks);
-4. :func:`run <casekit.execution.runner.run_batch>` the jobs (a process pool, IPC kernels, a timeout each,
+1. :func:`~casekit.execution.intake.discover` the answer documents (``*.json`` regular files) in the folder, each
+   with a file-safe key; other entries are set aside and named;
+2. :func:`~casekit.execution.intake.route` each to its case kind and that kind's rubric, refusing what cannot be
+   read, is too large, or claims a candidate and case another file claims too;
+3. :func:`plan` one papermill job per submission taken in, with a fingerprint of everything that makes an earlier
+   result stale (the submission, its rubric, its assessors' marks);
+4. :func:`recheck` what a rerun would skip: a result or executed notebook changed since it was written is graded
+   again;
+5. :func:`run <casekit.execution.runner.run_batch>` the jobs (a process pool, IPC kernels, a timeout each,
    failures recorded, reruns skipping what is graded and unchanged);
-5. :func:`publish` each executed notebook as a self-contained portfolio page;
-6. :func:`write_index` of the cohort.
+6. :func:`~casekit.execution.publish.publish` each executed notebook as a self-contained portfolio page, and bring
+   the gradebook in line with what is published;
+7. :func:`~casekit.execution.publish.write_index` of the cohort with the seal, and the manifest.
 
-Layout of ``OUT``::
+One batch at a time writes a folder (a lock); a gradebook whose records do not verify stops the batch before it
+runs. Layout of ``OUT``::
 
     executed/<key>.ipynb   the executed grading notebook (evidence, also for a failed submission)
     results/<key>.json     the result document (decision, criteria) of a graded submission
     portfolios/<key>.html  the portfolio page
-    gradebook.sqlite       results, assessor marks and their history
+    gradebook.sqlite       results, assessor marks and their history, hash-chained
     batch-report.json      what the last batch did
-    index.html             the cohort at a glance
+    index.html             the cohort at a glance, with the seal of the folder
+    manifest.json          the SHA-256 of every published file (casekit verify)
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from casekit import assets
-from casekit.errors import Problem, RubricError, UsageError
-from casekit.execution.runner import BatchReport, Job, Progress, run_batch
+from casekit.errors import UsageError
+from casekit.execution.intake import Found, Routed, choose_rubrics, discover, route
+from casekit.execution.jobs import Job, Progress, products_intact, sidecar_path
+from casekit.execution.publish import GradeOutcome, publish, write_index
+from casekit.execution.runner import run_batch
 from casekit.i18n import t
+from casekit.limits import MAX_ANSWER_BYTES
 from casekit.registry import CaseRegistry, registry
-from casekit.validation import load_versioned_yaml, read_text_file
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
+    "Batch",
     "Found",
     "GradeOutcome",
     "Routed",
@@ -49,107 +62,22 @@ __all__ = [
     "discover",
     "grade_folder",
     "plan",
-    "publish",
+    "recheck",
     "route",
-    "write_index",
 ]
 
 DEFAULT_NOTEBOOK: Final = assets.notebook("grading/grade_case.ipynb")
+LOCK: Final = ".casekit-grade.lock"
 
 
 @dataclass(frozen=True)
-class Found:
-    """A submission file and the file-safe key its outputs are named by."""
+class Batch:
+    """What a batch did: one outcome per ``*.json`` entry, the entries set aside (not answer documents), and the
+    keys graded again because their published files no longer matched the manifest."""
 
-    source: Path
-    key: str
-
-
-@dataclass(frozen=True)
-class Routed:
-    """A submission with what its header says: the candidate, the case kind (``None`` when the file cannot be
-    read as an answer of a known kind: the grading notebook then reports why) and the rubric it is graded by."""
-
-    source: Path
-    key: str
-    candidate_id: str | None
-    case: str | None
-    rubric: Path | None
-
-
-@dataclass(frozen=True)
-class GradeOutcome:
-    """One submission after the batch: its key, status, the failure reason, and its result document if graded."""
-
-    key: str
-    source: Path
-    status: str  # ok | skipped | failed
-    reason: str
-    result: dict[str, Any] | None
-    portfolio: Path | None
-    case: str | None = None
-
-
-def discover(submissions: str | os.PathLike[str], lang: str | None = None) -> list[Found]:
-    """Every ``*.json`` file in the folder, sorted, each with a distinct file-safe key (two names that sanitise
-    alike get a suffix)."""
-    from casekit.portfolio import safe_filename
-
-    src = Path(submissions)
-    if not src.is_dir():
-        raise UsageError(t("batch.not_a_folder", lang, path=str(src)))
-    files = sorted(p for p in src.glob("*.json") if p.is_file())
-    if not files:
-        raise UsageError(t("batch.no_submissions", lang, path=str(src)))
-    found, used = [], set()
-    for f in files:
-        base = safe_filename(f.stem)
-        key, n = base, 2
-        while key in used:
-            key, n = f"{base}-{n}", n + 1
-        used.add(key)
-        found.append(Found(f.resolve(), key))
-    return found
-
-
-def choose_rubrics(choices: Sequence[str]) -> dict[str, Path]:
-    """The rubric per kind that ``choices`` ask for: ``KIND=PATH``, or ``PATH`` (the kind is the rubric's ``case``).
-
-    :func:`grade_folder` then loads each with its kind's checks, before anything runs.
-    """
-    chosen: dict[str, Path] = {}
-    for choice in choices:
-        kind_id, sep, path_text = choice.partition("=")
-        if not sep:
-            path_text = choice
-            data = load_versioned_yaml(read_text_file(path_text, RubricError), path_text, 1, RubricError)
-            case = data.get("case")
-            if not isinstance(case, str) or not case:
-                raise RubricError([Problem(path_text, "case", "expect.present")])
-            kind_id = case
-        if kind_id in chosen:
-            raise UsageError(t("batch.rubric_twice", None, kind=kind_id))
-        chosen[kind_id] = Path(path_text).resolve()
-    return chosen
-
-
-def route(found: Sequence[Found], rubrics: Mapping[str, Path], kinds: CaseRegistry | None = None) -> list[Routed]:
-    """Each submission with its candidate, kind and rubric, read from its header (the full document is validated
-    by the grading notebook, which reports every problem as the submission's evidence)."""
-    cases = kinds if kinds is not None else registry
-    routed = []
-    for f in found:
-        candidate = case = None
-        try:
-            data = json.loads(f.source.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = None
-        if isinstance(data, dict):
-            candidate = data.get("candidate_id") if isinstance(data.get("candidate_id"), str) else None
-            case = data.get("case") if isinstance(data.get("case"), str) and data.get("case") in cases else None
-        rubric = None if case is None else rubrics.get(case, cases.get(case).rubric)
-        routed.append(Routed(f.source, f.key, candidate, case, rubric))
-    return routed
+    outcomes: tuple[GradeOutcome, ...]
+    set_aside: tuple[str, ...] = ()
+    rechecked: tuple[str, ...] = ()
 
 
 def _marks_digests(gradebook: Path, routed: Sequence[Routed]) -> dict[str, bytes]:
@@ -176,74 +104,79 @@ def _marks_digests(gradebook: Path, routed: Sequence[Routed]) -> dict[str, bytes
     return digests
 
 
-def plan(routed: Sequence[Routed], root: Path, *, notebook: Path, lang: str) -> list[Job]:
-    """One grading job per submission, with the fingerprint that decides whether an earlier result still holds."""
+def plan(
+    routed: Sequence[Routed], root: Path, *, notebook: Path, lang: str, max_bytes: int = MAX_ANSWER_BYTES
+) -> list[Job]:
+    """One grading job per submission taken in (none for a refused one), with the fingerprint that decides
+    whether an earlier result still holds."""
     gradebook = root / "gradebook.sqlite"
-    marks = _marks_digests(gradebook, routed)
-    rubric_bytes: dict[Path | None, bytes] = {r.rubric: r.rubric.read_bytes() for r in routed if r.rubric is not None}
+    taken = [r for r in routed if not r.refused]
+    marks = _marks_digests(gradebook, taken)
+    rubric_bytes: dict[Path | None, bytes] = {r.rubric: r.rubric.read_bytes() for r in taken if r.rubric is not None}
     rubric_bytes[None] = b""
     jobs = []
-    for r in routed:
+    for r in taken:
         params = {
             "submission": str(r.source),
             "rubric": "" if r.rubric is None else str(r.rubric),
             "lang": lang,
             "gradebook": str(gradebook),
             "result_path": str(root / "results" / f"{r.key}.json"),
+            "max_bytes": max_bytes,
         }
-        basis = r.source.read_bytes() + rubric_bytes[r.rubric] + marks[r.key]
-        jobs.append(
-            Job(r.key, notebook, Path("executed") / f"{r.key}.ipynb", params, hashlib.sha256(basis).hexdigest())
-        )
+        basis = r.sha256.encode() + rubric_bytes[r.rubric] + marks[r.key]
+        sha = hashlib.sha256(basis).hexdigest()
+        result = root / "results" / f"{r.key}.json"
+        jobs.append(Job(r.key, notebook, Path("executed") / f"{r.key}.ipynb", params, sha, products=(result,)))
     return jobs
 
 
-def publish(routed: Sequence[Routed], report: BatchReport, root: Path, lang: str) -> list[GradeOutcome]:
-    """Each submission's outcome; its executed notebook becomes its portfolio page when newer than the page."""
-    from casekit.portfolio import render_portfolio
-
-    outcomes = []
-    for r, res in zip(routed, report.results, strict=True):
-        result_file = root / "results" / f"{r.key}.json"
-        graded = res.status != "failed" and result_file.is_file()
-        result = json.loads(result_file.read_text(encoding="utf-8")) if graded else None
-        if not graded:
-            result_file.unlink(missing_ok=True)  # a stale result must not stand for a failed resubmission
-        executed = root / "executed" / f"{r.key}.ipynb"
-        page = root / "portfolios" / f"{r.key}.html"
-        if executed.is_file() and (not page.is_file() or page.stat().st_mtime < executed.stat().st_mtime):
-            render_portfolio(executed, page, lang, candidate_id=(result or {}).get("candidate_id", r.key))
-        status = "failed" if not graded else res.status
-        outcomes.append(
-            GradeOutcome(r.key, r.source, status, res.describe(lang), result, page if page.is_file() else None, r.case)
-        )
-    return outcomes
+def recheck(jobs: Sequence[Job], root: Path) -> list[str]:
+    """The finished jobs whose executed notebook or result was changed since they wrote it (their success marker
+    records the SHA-256): the marker goes, so the run grades them again instead of skipping them. Their keys."""
+    again = []
+    for job in jobs:
+        placed = dataclasses.replace(job, output_path=root / job.output_path)
+        if sidecar_path(placed.output_path).is_file() and not products_intact(placed):
+            sidecar_path(placed.output_path).unlink(missing_ok=True)
+            again.append(job.key)
+    return again
 
 
-def write_index(outcomes: Sequence[GradeOutcome], root: Path, lang: str) -> Path:
-    """The cohort index: each submission's case, decision, criteria and page."""
-    from casekit.portfolio import render_index
+@contextlib.contextmanager
+def _locked(root: Path, lang: str) -> Iterator[None]:
+    """Hold the folder's batch lock: a second ``casekit grade`` on the same ``--out`` is refused, clearly."""
+    path = root / LOCK
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            raise UsageError(t("batch.locked", lang, path=str(root), pid=holder)) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
-    entries = []
-    for o in outcomes:
-        href = f"portfolios/{o.key}.html" if o.portfolio else ""
-        if o.result is not None:
-            decision = o.result["decision"]
-            entries.append(
-                {
-                    "candidate_id": o.result["candidate_id"],
-                    "case": o.result["case"],
-                    "decision_state": decision["outcome"],
-                    "decision_label": decision["label"],
-                    "criteria": [(c["id"], c["state"]) for c in o.result["criteria"]],
-                    "portfolio_href": href,
-                }
-            )
-        else:
-            entries.append(
-                {"candidate_id": o.key, "case": o.case or "", "decision_state": "failed", "portfolio_href": href}
-            )
-    return render_index(entries, root / "index.html", lang)
+
+def _verified_gradebook(root: Path, lang: str) -> None:
+    """Refuse to build on a gradebook whose records do not verify (its triggers, chains and derived state)."""
+    book_path = root / "gradebook.sqlite"
+    if not book_path.is_file():
+        return
+    from casekit.store import Gradebook
+    from casekit.store.verify import verify_gradebook
+
+    with Gradebook(book_path) as book:
+        problems = verify_gradebook(book)
+    if problems:
+        lines = "\n".join(p.render(lang) for p in problems)
+        raise UsageError(t("batch.gradebook_tampered", lang, path=str(book_path), problems=lines))
 
 
 def grade_folder(
@@ -257,15 +190,16 @@ def grade_folder(
     notebook: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     kinds: CaseRegistry | None = None,
-) -> list[GradeOutcome]:
+    max_bytes: int = MAX_ANSWER_BYTES,
+) -> Batch:
     """Grade every ``*.json`` in ``submissions`` into ``out``; one broken submission never stops the others.
 
     ``rubrics`` maps a kind to the rubric it is graded by (default: each kind's packaged rubric; see
     :func:`choose_rubrics` for the command line's ``--rubric``). Every rubric chosen is loaded with its kind's
-    checks first, so a bad one stops the batch before anything runs.
+    checks first, so a bad one stops the batch before anything runs. ``max_bytes`` caps a submission's size.
     """
     cases = kinds if kinds is not None else registry
-    found = discover(submissions, lang)
+    found, set_aside = discover(submissions, lang)
     chosen = {k: Path(p).resolve() for k, p in (rubrics or {}).items()}
     for kind_id, path in chosen.items():
         cases.get(kind_id).load_rubric(path)
@@ -275,9 +209,12 @@ def grade_folder(
     root = Path(out).resolve()
     for sub in ("executed", "results", "portfolios"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    routed = route(found, chosen, cases)
-    jobs = plan(routed, root, notebook=notebook_path, lang=lang)
-    report = run_batch(jobs, out_dir=root, jobs_n=jobs_n, timeout=timeout, progress=progress)
-    outcomes = publish(routed, report, root, lang)
-    write_index(outcomes, root, lang)
-    return outcomes
+    with _locked(root, lang):
+        _verified_gradebook(root, lang)
+        routed = route(found, chosen, cases, max_bytes=max_bytes, lang=lang)
+        jobs = plan(routed, root, notebook=notebook_path, lang=lang, max_bytes=max_bytes)
+        again = recheck(jobs, root)
+        report = run_batch(jobs, out_dir=root, jobs_n=jobs_n, timeout=timeout, progress=progress)
+        outcomes = publish(routed, report, root, lang, gradebook=root / "gradebook.sqlite")
+        write_index(outcomes, root, lang)
+    return Batch(tuple(outcomes), tuple(set_aside), tuple(again))

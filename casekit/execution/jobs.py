@@ -30,6 +30,8 @@ __all__ = [
     "digest",
     "fingerprint",
     "is_done",
+    "product_hashes",
+    "products_intact",
     "sidecar_path",
     "write_json_atomic",
 ]
@@ -52,6 +54,8 @@ class Job:
 
     ``sha256`` is the digest of the submission's content: with the parameters and the grading notebook it decides
     whether an earlier result is still valid. ``parameters`` must be JSON values (papermill injects them as code).
+    ``products`` are other files the notebook writes (a result document): with the executed notebook, their
+    SHA-256 is kept in the success marker, and a rerun skips the job only while they are unchanged.
     """
 
     key: str
@@ -59,11 +63,13 @@ class Job:
     output_path: Path
     parameters: Mapping[str, Any] = dataclasses.field(hash=False)
     sha256: str
+    products: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_path", Path(self.input_path))
         object.__setattr__(self, "output_path", Path(self.output_path))
         object.__setattr__(self, "parameters", dict(self.parameters))
+        object.__setattr__(self, "products", tuple(Path(p) for p in self.products))
 
 
 @dataclass(frozen=True)
@@ -157,15 +163,38 @@ def fingerprint(job: Job, notebook_sha: str, kernel_name: str) -> str:
     return digest(json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def is_done(job: Job, fingerprint: str) -> bool:
+def product_hashes(job: Job) -> dict[str, str]:
+    """The SHA-256 of the job's executed notebook and of each product that exists, by path."""
+    paths = (job.output_path, *job.products)
+    return {str(p): digest(p.read_bytes()) for p in paths if p.is_file()}
+
+
+def _marker(job: Job) -> dict[str, Any] | None:
     marker = sidecar_path(job.output_path)
     if not (job.output_path.is_file() and marker.is_file()):
-        return False
+        return None
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("fingerprint") == fingerprint and data.get("sha256") == job.sha256
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def products_intact(job: Job) -> bool:
+    """Whether the files a finished job wrote are as it left them (its marker records their SHA-256)."""
+    data = _marker(job)
+    return data is not None and data.get("products") == product_hashes(job)
+
+
+def is_done(job: Job, fingerprint: str) -> bool:
+    """Whether an earlier run of ``job`` still stands: same fingerprint, same content, its files unchanged."""
+    data = _marker(job)
+    return (
+        data is not None
+        and data.get("fingerprint") == fingerprint
+        and data.get("sha256") == job.sha256
+        and data.get("products") == product_hashes(job)
+    )
 
 
 def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:

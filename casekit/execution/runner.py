@@ -104,7 +104,10 @@ def run_batch(
     started = time.monotonic()
     root = Path(out_dir)
     jobs = [
-        j if j.output_path.is_absolute() else dataclasses.replace(j, output_path=root / j.output_path) for j in jobs
+        j
+        if j.output_path.is_absolute()
+        else dataclasses.replace(j, output_path=root / j.output_path, products=tuple(root / p for p in j.products))
+        for j in jobs
     ]
     _check(jobs, jobs_n, timeout)
     root.mkdir(parents=True, exist_ok=True)

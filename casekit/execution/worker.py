@@ -15,6 +15,7 @@ from casekit.execution.jobs import (
     JobResult,
     Reason,
     Status,
+    product_hashes,
     sidecar_path,
     write_json_atomic,
 )
@@ -80,6 +81,7 @@ def run_job(
                 "fingerprint": fingerprint,
                 "seconds": round(seconds, 3),
                 "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "products": product_hashes(job),
             }
             write_json_atomic(marker, sidecar)
     finally:

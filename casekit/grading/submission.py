@@ -16,6 +16,7 @@ from typing import Any
 from casekit.answers import AnswerDocument, document_sha256
 from casekit.cases.kind import CaseKind
 from casekit.grading.sections import Evidence, render_evidence
+from casekit.limits import MAX_ANSWER_BYTES
 from casekit.registry import CaseRegistry, registry
 from casekit.rubric import CaseResult, CheckContext, Decision, Rubric, apply_marks, decide, run_checks
 from casekit.scenario import World, world_for
@@ -56,6 +57,7 @@ def grade_submission(
     *,
     world: World | None = None,
     cases: CaseRegistry | None = None,
+    max_bytes: int = MAX_ANSWER_BYTES,
 ) -> GradedCase:
     """Grade one answer file against ``rubric`` (default: its kind's packaged rubric); record it in ``gradebook``
     (when given) with the marks kept there.
@@ -64,7 +66,7 @@ def grade_submission(
     :class:`~casekit.errors.RubricError` for a malformed rubric or one of another case, before anything is recorded.
     """
     kinds = cases if cases is not None else registry
-    answer = kinds.load_answer(submission)
+    answer = kinds.load_answer(submission, max_bytes=max_bytes)
     kind = kinds.get(answer.case)
     rub = kind.load_rubric(rubric)
     if world is None:

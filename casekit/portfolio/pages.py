@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -134,11 +134,13 @@ def render_portfolio(
     *,
     show_input: bool = False,
     candidate_id: str | None = None,
+    facts: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Export an executed notebook to one self-contained HTML page at ``out_html_path`` (written atomically).
 
     The page title and labels come from the catalog in ``lang``; the candidate id is read from the notebook's
-    ``metadata.casekit.candidate_id`` and a subtitle from ``metadata.title``, both shown escaped.
+    ``metadata.casekit.candidate_id`` and a subtitle from ``metadata.title``, both shown escaped. ``facts`` adds
+    (catalog key ``portfolio.<name>``, value) lines to the page's header, such as the SHA-256 of its result.
     """
     # lazy: nbformat costs over a second to import, which the CLI's start-up should not pay
     import nbformat
@@ -150,16 +152,17 @@ def render_portfolio(
     candidate = str(meta.get("candidate_id", "")) if isinstance(meta, Mapping) else ""
     if candidate_id is not None:  # the grader knows it from the answer document; the notebook cannot set it
         candidate = candidate_id
-    facts = []
+    shown: list[tuple[str, str]] = []
     if candidate:
-        facts.append((t("portfolio.candidate", code), candidate))
+        shown.append((t("portfolio.candidate", code), candidate))
     if nb.metadata.get("title"):
-        facts.append((t("portfolio.notebook_title", code), str(nb.metadata["title"])))
+        shown.append((t("portfolio.notebook_title", code), str(nb.metadata["title"])))
+    shown += [(t(f"portfolio.{name}", code), value) for name, value in facts]
     casekit_resources = {
         "lang": code,
         "title": t("portfolio.title", code, candidate=candidate) if candidate else t("portfolio.title_anonymous", code),
         "heading": t("portfolio.heading", code),
-        "facts": facts,
+        "facts": shown,
         "note": t("portfolio.note_static", code),
     }
     body, _ = _exporter(show_input).from_notebook_node(
@@ -236,8 +239,10 @@ def render_index(
     lang: str | None = None,
     *,
     title: str | None = None,
+    seal: str = "",
 ) -> Path:
-    """Write the cohort index: one row per candidate with decision, criterion badges and a link to the page.
+    """Write the cohort index: one row per candidate with decision, criterion badges and a link to the page, and
+    the ``seal`` of what the folder publishes (:mod:`casekit.execution.manifest`), so a printed index pins it.
 
     Every value is escaped (Jinja autoescape); the page has no script and links only relatively.
     """
@@ -273,6 +278,8 @@ def render_index(
         count=t("portfolio.index_count", code, n=len(rows), competent=competent),
         css=Markup(css),  # packaged with casekit, not candidate data
         rows=view,
+        seal=seal,
+        seal_label=t("portfolio.seal", code),
         labels={
             key: t(f"portfolio.col_{key}", code) for key in ("candidate", "case", "decision", "criteria", "portfolio")
         }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,8 +18,8 @@ from casekit import assets
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
+from casekit.validation import ORG_NAME, load_versioned_yaml, pydantic_problems, read_text_file
 from casekit.validation import got as _got
-from casekit.validation import load_versioned_yaml, pydantic_problems, read_text_file
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -30,6 +29,7 @@ __all__ = [
     "load_spec",
     "parse_spec",
     "scenario_dirs",
+    "spec_by_name",
 ]
 
 SCHEMA_VERSION = 1
@@ -63,7 +63,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _slug(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+    if not ORG_NAME.fullmatch(value):
         raise PydanticCustomError("casekit_slug", "a slug")
     return value
 
@@ -164,7 +164,7 @@ class OrgSpec(_Model):
     industry: str = Field(min_length=1)
     start_date: IsoDate
     days: int = Field(ge=7, le=730)
-    headcount: int = Field(ge=5, le=20000)
+    headcount: int = Field(ge=5, le=2000)
     open_hours: list[int] = Field(min_length=2, max_length=2)
     roles: dict[str, RoleSpec]
     female_share: float = Field(ge=0, le=1)
@@ -324,8 +324,18 @@ def list_specs() -> dict[str, Path]:
     return found
 
 
+def spec_by_name(name: str) -> Path:
+    """The spec of the organisation named ``name``: only a name casekit lists (:func:`list_specs`), never a path,
+    so an answer document naming its organisation cannot point the grader at a file."""
+    specs = list_specs() if isinstance(name, str) and ORG_NAME.fullmatch(name) else {}
+    if name in specs:
+        return specs[name]
+    raise NotFoundError(t("scenario.unknown_org", None, name=str(name)[:80], names=", ".join(list_specs()) or "-"))
+
+
 def find_spec(name_or_path: str) -> Path:
-    """Resolve an organisation name (``bank-cards``) or a path to a spec file."""
+    """Resolve an organisation name (``bank-cards``) or a path to a spec file, for ``casekit scenario``, where the
+    person running it names the file (grading uses :func:`spec_by_name`)."""
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.exists() or os.sep in name_or_path:
         return p

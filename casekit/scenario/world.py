@@ -15,15 +15,17 @@ import pandas as pd
 from casekit.atomic import write_atomic
 from casekit.errors import UsageError
 from casekit.i18n import t
+from casekit.limits import MAX_DAYS, MAX_PERSON_DAYS, MAX_SEED, MAX_STAFF, MIN_DAYS, MIN_STAFF
 from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
 from casekit.scenario.leavers import build_leavers
 from casekit.scenario.pay import build_pay
-from casekit.scenario.spec import OrgSpec, find_spec, load_spec
+from casekit.scenario.spec import OrgSpec, load_spec, spec_by_name
 from casekit.scenario.staff import build_workforce, roles_table
 from casekit.scenario.training import build_training
 
 __all__ = ["TABLES", "World", "build_world", "world_for"]
+
 
 TABLES = ("staff", "roles", "skills", "contacts", "intervals", "leavers", "pay", "training", "incidents")
 
@@ -104,10 +106,15 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         raise UsageError(t("scenario.bad_seed", None, seed=seed))
     headcount = spec.headcount if staff is None else staff
     n_days = spec.days if days is None else days
-    if headcount < 5:
-        raise UsageError(t("scenario.bad_staff", None, staff=headcount))
-    if not 7 <= n_days <= 730:
-        raise UsageError(t("scenario.bad_days", None, days=n_days))
+    if not isinstance(seed, int) or seed > MAX_SEED:
+        raise UsageError(t("scenario.bad_seed", None, seed=seed))
+    if not MIN_STAFF <= headcount <= MAX_STAFF:
+        raise UsageError(t("scenario.bad_staff", None, staff=headcount, max=MAX_STAFF))
+    if not MIN_DAYS <= n_days <= MAX_DAYS:
+        raise UsageError(t("scenario.bad_days", None, days=n_days, max=MAX_DAYS))
+    if headcount * n_days > MAX_PERSON_DAYS:
+        size = {"staff": headcount, "days": n_days, "max": f"{MAX_PERSON_DAYS:,}"}
+        raise UsageError(t("scenario.too_big", None, **size))
     wf = build_workforce(spec, seed, headcount)
     contacts = build_contacts(spec, seed, wf, n_days)
     pay, pay_breaches = build_pay(spec, seed, wf, contacts, n_days)
@@ -126,5 +133,8 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
 
 
 def world_for(org: str, seed: int) -> World:
-    """The world of the organisation ``org`` with ``seed``, as a case and its grader both regenerate it."""
-    return build_world(load_spec(find_spec(org)), seed)
+    """The world of the organisation named ``org`` with ``seed``, as a case and its grader both regenerate it.
+
+    ``org`` is a name the grader knows (:func:`~casekit.scenario.spec.spec_by_name`), never a path: an answer
+    must not choose the world it is graded in, nor make the grader read a file of its choosing."""
+    return build_world(load_spec(spec_by_name(org)), seed)

@@ -1,37 +1,39 @@
 """The gradebook: one SQLite file holding every submission, its automatic results, assessors' marks and decision.
 
-Why SQLite: a batch grades in a process pool and assessors mark afterwards, so several processes write the same
-file. WAL mode and a busy timeout let them take turns; every write is one ``BEGIN IMMEDIATE`` transaction, so a
-reader never sees half a grading.
-
 What it guarantees (DESIGN decision 5, manual judgement is never overwritten):
 
-- Re-grading a submission replaces its automatic results and decision in one transaction and never touches marks.
 - Assessor marks are append-only: a change of mind is a new row with its own time and reason. Triggers refuse
-  ``UPDATE`` and ``DELETE`` on the marks table, so not even a hand-written SQL statement can rewrite history.
-  The current mark is the latest per (submission, criterion, assessor); the latest of those decides.
-- The decision is stored from the automatic results plus the current marks, and recomputed when a mark is added,
-  so :meth:`Gradebook.decision` is always current without running any check again.
+  ``UPDATE`` and ``DELETE`` on the marks, and every mark carries a hash chained to the one before it, so a
+  rewritten or removed mark shows (``casekit verify``). A mark may not claim a time in the future, nor one earlier
+  than a mark already recorded for the submission: history is told in the order it happened. The current mark is
+  the latest per (submission, criterion, assessor); the latest of those decides.
+- Every grading, and every withdrawal of a submission whose latest version could not be graded (or was held as a
+  duplicate), is appended to the ``gradings`` log, chained the same way. The current results and decision are
+  derived from the latest grading and the current marks, recomputed when a mark is added, and checked against the
+  log by ``casekit verify``.
+- A withdrawn submission has no decision, and takes no marks until it is graded again: the gradebook never holds
+  a decision the published pages do not show.
 
-The schema version is ``PRAGMA user_version``; a file of another version is refused with a clear message.
-A :class:`Gradebook` holds a connection: open one per process, never pass it to another.
+The schema is versioned (:mod:`casekit.store.schema`); version 1 files are upgraded when opened. Any SQLite failure
+is a :class:`~casekit.errors.GradebookError` saying what happened (a full disk, a damaged file, a lock held too
+long). A :class:`Gradebook` holds a connection: open one per process, never pass it to another.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 import os
 import re
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Literal, ParamSpec, TypeVar
 
-from casekit.errors import GradebookError, UsageError
+from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.rubric.decision import Decision, decide, decision_from_json
 from casekit.rubric.engine import apply_marks
@@ -42,15 +44,36 @@ from casekit.rubric.result import (
     criterion_to_json,
     current_marks,
 )
-from casekit.store.schema import SCHEMA, SCHEMA_VERSION, statements
+from casekit.store.chain import GENESIS, grading_hash, mark_hash
+from casekit.store.connection import Database, explain
+from casekit.store.schema import SCHEMA_VERSION
 
-__all__ = ["DEFAULT_PATH", "SCHEMA_VERSION", "Gradebook", "Submission"]
+__all__ = ["DEFAULT_PATH", "SCHEMA_VERSION", "Gradebook", "Submission", "Withdrawal"]
 
 DEFAULT_PATH: Final = "gradebook.sqlite"
+#: How far ahead of the gradebook's clock a mark's time may be (clocks drift a little between machines).
+CLOCK_SKEW: Final = dt.timedelta(minutes=5)
 
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
-_SQLITE_BUSY: Final = 5  # primary result codes; an extended code keeps them in its low byte
-_SQLITE_LOCKED: Final = 6
+Withdrawal = Literal["failed", "held"]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _sqlite_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Tell any SQLite failure in ``method`` as a GradebookError naming the file (never a traceback)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # a bug in the caller (a closed gradebook, a wrong binding), not a state of the file
+        except sqlite3.Error as exc:
+            book = args[0]
+            raise explain(book.path if isinstance(book, Gradebook) else Path("?"), exc) from None
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -81,22 +104,20 @@ class Submission:
 
 
 class Gradebook:
-    """The gradebook file at ``path`` (created with the current schema when new); use it as a context manager."""
+    """The gradebook file at ``path`` (created with the current schema when new, upgraded when old); use it as a
+    context manager. ``clock`` (UTC now by default) stamps what is recorded."""
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = DEFAULT_PATH,
+        *,
+        timeout: float = 60.0,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.path = Path(path)
-        self._timeout = timeout
-        self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        try:
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._open_shared()
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise GradebookError(t("gradebook.bad_file", path=str(self.path), error=str(exc))) from None
-        except GradebookError:
-            self._conn.close()
-            raise
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._db = Database(self.path, timeout)
+        self._conn = self._db.conn
 
     def __enter__(self) -> Gradebook:
         return self
@@ -107,39 +128,37 @@ class Gradebook:
         self.close()
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     # --- writes ------------------------------------------------------------------------------------------------
 
+    @_sqlite_errors
     def add_submission(self, submission: Submission) -> None:
         """Record (or update) a submission without grading it, e.g. before an assessor marks it."""
-        with self._write() as db:
+        with self._db.write() as db:
             _upsert_submission(db, submission)
 
+    @_sqlite_errors
     def record_result(self, submission: Submission, result: CaseResult) -> Decision:
         """Store ``result`` as the automatic results of ``submission``, with the decision it gives; return it.
 
-        Idempotent: grading the same submission again replaces its automatic results and decision in one
-        transaction. Marks are never touched: marks inside ``result`` are ignored (add them with
+        Grading the same submission again appends to the log and replaces its current results and decision in
+        one transaction. Marks are never touched: marks inside ``result`` are ignored (add them with
         :meth:`add_mark`), and the stored decision applies the gradebook's current marks.
         """
         if result.case != submission.case:
             raise UsageError(t("gradebook.case_mismatch", key=submission.key, case=result.case))
         base = apply_marks(result, ())
-        with self._write() as db:
+        criteria = [criterion_to_json(c) for c in base.criteria]
+        with self._db.write() as db:
             _upsert_submission(db, submission)
+            self._log(db, submission.key, "graded", submission.sha256, result.rubric_id, _json(criteria), "")
             db.execute("DELETE FROM auto_results WHERE submission_key = ?", (submission.key,))
             db.executemany(
                 "INSERT INTO auto_results (submission_key, position, criterion_id, auto_state, result)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [
-                    (
-                        submission.key,
-                        i,
-                        c.id,
-                        None if c.auto is None else c.auto.state,
-                        _json(criterion_to_json(c)),
-                    )
+                    (submission.key, i, c.id, None if c.auto is None else c.auto.state, _json(criteria[i]))
                     for i, c in enumerate(base.criteria)
                 ],
             )
@@ -161,34 +180,61 @@ class Gradebook:
                     _json(decision.to_json()),
                 ),
             )
+            self._set_status(db, submission.key, "graded", "")
         return decision
 
+    @_sqlite_errors
+    def withdraw(self, submission_key: str, event: Withdrawal, reason: str, sha256: str = "") -> bool:
+        """Withdraw the current results and decision of a submission whose latest version ``failed`` to grade or
+        is ``held`` (a duplicate), logging why; False when the gradebook has no such submission. Marks stay."""
+        with self._db.write() as db:
+            if db.execute("SELECT 1 FROM submissions WHERE submission_key = ?", (submission_key,)).fetchone() is None:
+                return False
+            self._log(db, submission_key, event, sha256, "", "", reason)
+            db.execute("DELETE FROM auto_results WHERE submission_key = ?", (submission_key,))
+            db.execute("DELETE FROM decisions WHERE submission_key = ?", (submission_key,))
+            self._set_status(db, submission_key, event, reason)
+        return True
+
+    @_sqlite_errors
     def add_mark(self, submission_key: str, mark: AssessorMark) -> None:
-        """Append an assessor's mark; earlier marks stay in the history. Updates the decision if graded."""
-        with self._write() as db:
-            self._require_submission(db, submission_key)
+        """Append an assessor's mark; earlier marks stay in the history. Updates the decision if graded.
+
+        Refused for a withdrawn submission, for a criterion its rubric does not have, and for a time in the future
+        or earlier than a mark already recorded for the submission.
+        """
+        now = self._clock()
+        if mark.moment > now + CLOCK_SKEW:
+            raise UsageError(t("gradebook.mark_future", key=submission_key, time=mark.time, now=_stamp(now)))
+        with self._db.write() as db:
+            status = self._require_submission(db, submission_key)
+            if status[0] in ("failed", "held"):
+                raise UsageError(t("gradebook.withdrawn", key=submission_key, reason=status[1]))
+            history = self._history(db, submission_key)
+            latest = max((m.moment for m in history), default=None)
+            if latest is not None and mark.moment < latest:
+                raise UsageError(t("gradebook.mark_backdated", key=submission_key, time=mark.time, latest=latest))
             base = self._base(db, submission_key)
             if base is not None and all(c.id != mark.criterion_id for c in base.criteria):
                 raise UsageError(t("rubric.mark_unknown_criterion", rubric=base.rubric_id, criteria=mark.criterion_id))
+            row = {"submission_key": submission_key, **mark.to_json(), "recorded_at": _stamp(now)}
+            prev = _head(db, "marks")
             db.execute(
-                "INSERT INTO marks (submission_key, criterion_id, assessor, result, reason, time)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (submission_key, mark.criterion_id, mark.assessor, mark.result, mark.reason, mark.time),
+                "INSERT INTO marks (submission_key, criterion_id, assessor, result, reason, time, recorded_at,"
+                " prev_hash, row_hash) VALUES (:submission_key, :criterion_id, :assessor, :result, :reason, :time,"
+                " :recorded_at, :prev, :hash)",
+                {**row, "prev": prev, "hash": mark_hash(prev, row)},
             )
             if base is not None:
-                decision = decide(_with_marks(base, self._history(db, submission_key)))
+                decision = decide(_with_marks(base, [*history, mark]))
                 db.execute(
                     "UPDATE decisions SET outcome = ?, score = ?, decision = ? WHERE submission_key = ?",
-                    (
-                        decision.outcome,
-                        decision.score,
-                        _json(decision.to_json()),
-                        submission_key,
-                    ),
+                    (decision.outcome, decision.score, _json(decision.to_json()), submission_key),
                 )
 
     # --- reads -------------------------------------------------------------------------------------------------
 
+    @_sqlite_errors
     def submission(self, submission_key: str) -> Submission | None:
         row = self._conn.execute(
             "SELECT candidate_id, case_id, sha256, seed, org FROM submissions WHERE submission_key = ?",
@@ -196,6 +242,7 @@ class Gradebook:
         ).fetchone()
         return None if row is None else Submission(*row)
 
+    @_sqlite_errors
     def submissions(self) -> list[Submission]:
         """Every submission, ordered by key."""
         rows = self._conn.execute(
@@ -203,28 +250,41 @@ class Gradebook:
         ).fetchall()
         return [Submission(*row) for row in rows]
 
+    @_sqlite_errors
+    def status(self, submission_key: str) -> tuple[str, str] | None:
+        """``(status, reason)``: ``recorded``, ``graded``, ``failed`` or ``held``; None for an unknown key."""
+        row = self._conn.execute(
+            "SELECT status, status_reason FROM submissions WHERE submission_key = ?", (submission_key,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    @_sqlite_errors
     def marks(self, submission_key: str) -> list[AssessorMark]:
         """The current marks: the latest of each assessor on each criterion, oldest first."""
         return current_marks(self._history(self._conn, submission_key))
 
+    @_sqlite_errors
     def mark_history(self, submission_key: str, criterion_id: str | None = None) -> list[AssessorMark]:
         """Every mark ever added for the submission (or one criterion of it), in the order added."""
         history = self._history(self._conn, submission_key)
         return [m for m in history if criterion_id is None or m.criterion_id == criterion_id]
 
+    @_sqlite_errors
     def results(self, submission_key: str) -> CaseResult | None:
         """The criterion results with the current marks applied, or ``None`` when not graded."""
-        with self._snapshot() as db:
+        with self._db.snapshot() as db:
             base = self._base(db, submission_key)
             return None if base is None else _with_marks(base, self._history(db, submission_key))
 
+    @_sqlite_errors
     def decision(self, submission_key: str) -> Decision | None:
-        """The current decision, or ``None`` when not graded."""
+        """The current decision, or ``None`` when not graded (or withdrawn)."""
         row = self._conn.execute(
             "SELECT decision FROM decisions WHERE submission_key = ?", (submission_key,)
         ).fetchone()
         return None if row is None else decision_from_json(json.loads(row[0]))
 
+    @_sqlite_errors
     def is_graded(self, submission_key: str, sha256: str) -> bool:
         """True when exactly this content (by SHA-256) of the submission has been graded: a batch can skip it."""
         row = self._conn.execute(
@@ -232,85 +292,55 @@ class Gradebook:
         ).fetchone()
         return row is not None
 
+    @_sqlite_errors
+    def heads(self) -> dict[str, str]:
+        """The last hash of each chain (``marks``, ``gradings``): what a copy kept elsewhere is checked against."""
+        return {table: _head(self._conn, table) for table in ("marks", "gradings")}
+
+    @_sqlite_errors
+    def counts(self) -> dict[str, int]:
+        """How many rows each log holds (``marks``, ``gradings``)."""
+        return {
+            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("marks", "gradings")
+        }
+
+    @_sqlite_errors
+    def chain_contains(self, table: Literal["marks", "gradings"], row_hash: str) -> bool:
+        """Whether ``row_hash`` is a row of the chain ``table`` (the genesis hash always is)."""
+        if row_hash == GENESIS:
+            return True
+        found = self._conn.execute(f"SELECT 1 FROM {table} WHERE row_hash = ?", (row_hash,)).fetchone()
+        return found is not None
+
     # --- internals ---------------------------------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; IMMEDIATE takes the write lock up front, so waiting uses the busy timeout
-        instead of failing on a lock upgrade halfway through."""
-        self._retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-        try:
-            yield self._conn
-        except BaseException:
-            if self._conn.in_transaction:  # some SQLite errors have rolled back already
-                self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def _log(
+        self, db: sqlite3.Connection, key: str, event: str, sha256: str, rubric_id: str, result: str, reason: str
+    ) -> None:
+        row = {"submission_key": key, "event": event, "sha256": sha256, "rubric_id": rubric_id, "result": result}
+        row |= {"reason": reason, "recorded_at": _stamp(self._clock())}
+        prev = _head(db, "gradings")
+        db.execute(
+            "INSERT INTO gradings (submission_key, event, sha256, rubric_id, result, reason, recorded_at, prev_hash,"
+            " row_hash) VALUES (:submission_key, :event, :sha256, :rubric_id, :result, :reason, :recorded_at, :prev,"
+            " :hash)",
+            {**row, "prev": prev, "hash": grading_hash(prev, row)},
+        )
 
-    @contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction, so reads that take several statements see one consistent state."""
-        self._conn.execute("BEGIN")
-        try:
-            yield self._conn
-        finally:
-            self._conn.execute("COMMIT")
+    @staticmethod
+    def _set_status(db: sqlite3.Connection, key: str, status: str, reason: str) -> None:
+        db.execute(
+            "UPDATE submissions SET status = ?, status_reason = ? WHERE submission_key = ?", (status, reason, key)
+        )
 
-    def _open_shared(self) -> None:
-        """Switch to WAL (a setting kept in the file) and make sure the schema is there."""
-        self._retry_busy(lambda: self._conn.execute("PRAGMA journal_mode = WAL"))
-        self._ensure_schema()
-
-    def _retry_busy(self, action: Callable[[], object]) -> None:
-        """Run ``action``, retrying while SQLite says the file is busy, until the timeout.
-
-        The busy timeout covers ordinary waits, but SQLite answers "database is locked" at once, without its busy
-        handler, while another connection switches the journal mode or recovers the WAL of a new file: several
-        batch processes opening a new gradebook together meet exactly that.
-        """
-        deadline = time.monotonic() + self._timeout
-        pause = 0.01
-        while True:
-            try:
-                action()
-                return
-            except sqlite3.OperationalError as exc:
-                if (getattr(exc, "sqlite_errorcode", _SQLITE_BUSY) & 0xFF) not in (_SQLITE_BUSY, _SQLITE_LOCKED):
-                    raise
-                if time.monotonic() + pause > deadline:
-                    raise GradebookError(
-                        t("gradebook.locked", path=str(self.path), seconds=self._timeout, error=str(exc))
-                    ) from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.5)
-
-    def _ensure_schema(self) -> None:
-        """Check the schema version; create the schema in a new file. Opening an existing gradebook only reads,
-        so it does not wait for a batch that is writing."""
-        if self._schema_version(self._conn) == SCHEMA_VERSION:
-            return
-        with self._write() as db:
-            if self._schema_version(db) == SCHEMA_VERSION:  # another process created it meanwhile
-                return
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise GradebookError(t("gradebook.foreign_file", path=str(self.path)))
-            # not executescript(): it would commit the open transaction first
-            for statement in statements(SCHEMA):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def _schema_version(self, db: sqlite3.Connection) -> int:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version not in (0, SCHEMA_VERSION):
-            raise GradebookError(
-                t("gradebook.unknown_version", path=str(self.path), found=version, version=SCHEMA_VERSION)
-            )
-        return version
-
-    def _require_submission(self, db: sqlite3.Connection, submission_key: str) -> None:
-        found = db.execute("SELECT 1 FROM submissions WHERE submission_key = ?", (submission_key,)).fetchone()
+    def _require_submission(self, db: sqlite3.Connection, submission_key: str) -> tuple[str, str]:
+        found = db.execute(
+            "SELECT status, status_reason FROM submissions WHERE submission_key = ?", (submission_key,)
+        ).fetchone()
         if found is None:
             raise UsageError(t("gradebook.unknown_submission", path=str(self.path), key=submission_key))
+        return str(found[0]), str(found[1])
 
     @staticmethod
     def _history(db: sqlite3.Connection, submission_key: str) -> list[AssessorMark]:
@@ -334,6 +364,15 @@ class Gradebook:
         return CaseResult(rubric_id=head[0], case=head[1], criteria=criteria)
 
 
+def _head(db: sqlite3.Connection, table: str) -> str:
+    row = db.execute(f"SELECT row_hash FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
+    return GENESIS if row is None else str(row[0])
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 def _with_marks(base: CaseResult, history: list[AssessorMark]) -> CaseResult:
     """``base`` decided by the current marks; marks for criteria the graded rubric lacks stay in the history
     (they are never deleted) but cannot decide anything, so a changed rubric does not block re-grading."""
@@ -352,4 +391,4 @@ def _upsert_submission(db: sqlite3.Connection, submission: Submission) -> None:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
