@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from casekit.atomic import write_atomic
-from casekit.errors import AnswerError, Problem, UsageError
+from casekit.errors import AnswerError, Problem, UsageError, WriteError
 from casekit.i18n import t
 from casekit.jsonio import dumps_strict, loads_strict, read_capped
 from casekit.limits import MAX_ANSWER_BYTES, MAX_SEED
@@ -208,6 +208,9 @@ def save_answer(doc: AnswerDocument, path: str | os.PathLike[str]) -> Path:
     text = dumps_answer(doc)
     _validate(type(doc), json.loads(text), str(path))
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(str(p), exc.strerror or type(exc).__name__) from None
     write_atomic(p, text.encode("utf-8"))
     return p

@@ -26,6 +26,7 @@ __all__ = [
     "SpecError",
     "StandardDataError",
     "UsageError",
+    "WriteError",
 ]
 
 
@@ -98,6 +99,23 @@ class ExecutionError(_MessageError, RuntimeError):
 class EvidenceError(_MessageError, RuntimeError):
     """An evidence section could not be rendered (a fault in casekit or a plug-in, not in the submission); the
     other sections were still shown."""
+
+
+class WriteError(CasekitError, OSError):
+    """A file could not be written: which, and why (a full disk, no permission, a folder where a file goes)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def render(self, lang: str | None = None) -> str:
+        return t("error.write", lang, path=self.path, reason=self.reason)
+
+    def __str__(self) -> str:
+        return self.render(get_lang())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason))
 
 
 class SpecError(CasekitError, ValueError):

@@ -57,6 +57,7 @@ _EXPECT_BY_TYPE: Final = {
     "less_than": "expect.lt",
     "less_than_equal": "expect.le",
     "literal_error": "expect.one_of",
+    "finite_number": "expect.finite_number",
     "enum": "expect.one_of",
     "string_pattern_mismatch": "expect.pattern",
     "string_too_short": "expect.nonempty",

@@ -28,7 +28,6 @@ from casekit.registry import registry
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"
 SCHEME = json.loads((ROOT / "tests" / "fixtures" / "scheme_balanced.json").read_text(encoding="utf-8"))
-SCREENSHOT = Path("/tmp/casekit-voila-t4.png")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,7 +38,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 600) -> None:
     """Until Voila accepts connections (a GET would execute the notebook: only connect)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -111,20 +110,20 @@ def test_a_scheme_built_in_the_browser_is_saved(voila: tuple[str, Path]) -> None
             page.route("**/*", local_only)
             errors: list[Any] = []
             page.on("pageerror", lambda exc: errors.append(exc))
-            page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+            page.goto(url, wait_until="domcontentloaded", timeout=600_000)
             app = page.locator(".ck-app")
-            expect(app).to_be_visible(timeout=60_000)
+            expect(app).to_be_visible(timeout=600_000)
 
             page.locator(".lm-TabBar-tab", has_text="2. Design").click()
             page.locator(".ck-scheme-json textarea").fill(json.dumps(SCHEME, indent=2))
             page.get_by_role("button", name="Apply JSON").click()
-            expect(app.get_by_text("Scheme adopted: 5 component(s)")).to_be_visible(timeout=15_000)
-            expect(app.get_by_text("Projected cost NT$")).to_be_visible(timeout=15_000)
-            page.screenshot(path=str(SCREENSHOT), full_page=False)
+            expect(app.get_by_text("Scheme adopted: 5 component(s)")).to_be_visible(timeout=300_000)
+            expect(app.get_by_text("Projected cost NT$")).to_be_visible(timeout=300_000)
+            page.screenshot(path=str(answer.parent.parent / "voila-t4.png"), full_page=False)
 
             page.locator(".lm-TabBar-tab", has_text="6. Save").click()
             page.get_by_role("button", name="Validate and save").click()
-            expect(app.get_by_text("Saved to")).to_be_visible(timeout=15_000)
+            expect(app.get_by_text("Saved to")).to_be_visible(timeout=300_000)
         finally:
             browser.close()
 

@@ -181,7 +181,7 @@ def _record_twenty(path: str, worker: int, barrier: object, errors: object) -> N
     """Spawned worker: grade and record 20 submissions (and mark each), as one batch process would."""
     try:
         barrier.wait()  # type: ignore[attr-defined]
-        with Gradebook(path, timeout=60) as book:
+        with Gradebook(path, timeout=600) as book:
             result = grade(fx.rubric(), fx.context())
             for i in range(20):
                 submission = Submission(f"cand-{worker}-{i:02d}", "T4", fx.sha(f"{worker}-{i}"))
@@ -200,7 +200,7 @@ def test_two_processes_write_the_same_gradebook(tmp_path: Path) -> None:
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=120)
+        worker.join(timeout=1200)
     reported = []
     while not errors.empty():
         reported.append(errors.get())

@@ -64,7 +64,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The portfolio fixture notebook, executed once by a real kernel (widget state, an escaped answer, a PNG)."""
     nb = nbformat.read(NOTEBOOKS / "portfolio.ipynb", as_version=4)
     with isolated_kernels() as km_class:
-        NotebookClient(nb, kernel_name="python3", kernel_manager_class=km_class, timeout=60).execute()
+        NotebookClient(nb, kernel_name="python3", kernel_manager_class=km_class, timeout=600).execute()
     path = tmp_path_factory.mktemp("executed") / "portfolio.ipynb"
     nbformat.write(nb, path)
     return path

@@ -59,8 +59,11 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie is dead, only not yet reaped
 
 
-LIMIT = 12  # seconds for a whole notebook (and each cell)
-SLEEP = 6.0  # each of the slow fixture's three cells: under the cell limit, 18 s in all: over the notebook's
+# Limits are safety nets far above what a good run needs on a loaded 2-core machine; the one limit that must
+# strike is given to the slow fixture alone, whose cells each stay under it while the whole notebook does not.
+LIMIT = 600  # seconds for a whole notebook (and each cell)
+SLOW_LIMIT = 8  # the slow fixture's own batch
+SLEEP = 6.0  # each of the slow fixture's three cells: under its cell limit, 18 s in all: over its notebook's
 
 
 def assert_no_half_written_sidecars(out: Path) -> None:
@@ -73,31 +76,23 @@ def test_batch_records_failures_goes_on_and_resumes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     goods = [good(out, f"g{i}", value=i) for i in range(4)]
     bad = Job("bad", NOTEBOOKS / "raises.ipynb", "bad.ipynb", {"value": 7}, sha256="sha-bad")
-    # each cell stays under the per-cell limit but the notebook does not: the wall-clock limit must strike. It goes
-    # first, so the other jobs run meanwhile on the second worker.
-    # limits leave a loaded 2-core machine room to start kernels: a good job must never come near them
-    slow = Job("slow", NOTEBOOKS / "sleeps.ipynb", "slow.ipynb", {"seconds": SLEEP}, sha256="sha-slow")
-    jobs = [slow, goods[0], bad, goods[1], goods[2], goods[3]]
+    jobs = [goods[0], bad, goods[1], goods[2], goods[3]]
     calls: list[tuple[int, int, str, str]] = []
 
     report = run_batch(jobs, out_dir=out, jobs_n=2, timeout=LIMIT, progress=lambda *a: calls.append(a))
 
     assert report.ok == ("g0", "g1", "g2", "g3")
-    assert report.failed == ("slow", "bad")
+    assert report.failed == ("bad",)
     assert report.skipped == ()
     failure = report.failures["bad"]
     assert (failure.reason, failure.ename, failure.evalue) == ("error", "ValueError", "bad submission 7")
     assert failure.describe("en") == "ValueError: bad submission 7"
-    assert report.failures["slow"].reason == "timeout"
-    assert report.failures["slow"].seconds < 3 * SLEEP
-    assert report.failures["slow"].describe("en") == f"exceeded the time limit of {LIMIT} s"
-    # evidence of the failures is written, but no success marker
+    # evidence of the failure is written, but no success marker
     assert "bad submission 7" in (out / "bad.ipynb").read_text(encoding="utf-8")
-    assert (out / "slow.ipynb").exists()
-    assert not sidecar_path(out / "bad.ipynb").exists() and not sidecar_path(out / "slow.ipynb").exists()
-    assert [c[0] for c in calls] == [1, 2, 3, 4, 5, 6] and {c[1] for c in calls} == {6}
+    assert not sidecar_path(out / "bad.ipynb").exists()
+    assert [c[0] for c in calls] == [1, 2, 3, 4, 5] and {c[1] for c in calls} == {5}
     assert sorted((c[2], c[3]) for c in calls) == sorted((r.key, r.status) for r in report.results)
-    assert json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["results"][2]["ename"] == "ValueError"
+    assert json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["results"][1]["ename"] == "ValueError"
     # each kernel ran this venv's python over ipc sockets in a private directory, now removed
     results = [json.loads((out / f"g{i}.json").read_text(encoding="utf-8")) for i in range(4)]
     assert {r["executable"] for r in results} == {sys.executable}
@@ -109,7 +104,7 @@ def test_batch_records_failures_goes_on_and_resumes(tmp_path: Path) -> None:
 
     again = run_batch(jobs, out_dir=out, jobs_n=2, timeout=LIMIT)
     assert again.skipped == ("g0", "g1", "g2", "g3")
-    assert again.failed == ("slow", "bad")  # failures are retried
+    assert again.failed == ("bad",)  # failures are retried
     assert [runs(out, f"g{i}") for i in range(4)] == [1, 1, 1, 1]
 
     changed = [dataclasses.replace(goods[0], sha256="sha-g0-resubmitted"), *goods[1:]]
@@ -118,11 +113,21 @@ def test_batch_records_failures_goes_on_and_resumes(tmp_path: Path) -> None:
     assert [runs(out, f"g{i}") for i in range(4)] == [2, 1, 1, 1]
 
 
+def test_the_wall_clock_limit_strikes_when_every_cell_stays_under_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    slow = Job("slow", NOTEBOOKS / "sleeps.ipynb", "slow.ipynb", {"seconds": SLEEP}, sha256="sha-slow")
+    report = run_batch([slow], out_dir=out, jobs_n=1, timeout=SLOW_LIMIT)
+    assert report.failed == ("slow",) and report.failures["slow"].reason == "timeout"
+    assert report.failures["slow"].seconds < 3 * SLEEP  # the limit struck, not the notebook's end
+    assert report.failures["slow"].describe("en") == f"exceeded the time limit of {SLOW_LIMIT} s"
+    assert (out / "slow.ipynb").exists() and not sidecar_path(out / "slow.ipynb").exists()
+
+
 DRIVER = """
 import json, sys
 from casekit.execution.runner import Job, run_batch
 spec = json.load(open(sys.argv[1]))
-run_batch([Job(**job) for job in spec["jobs"]], out_dir=spec["out"], jobs_n=2, timeout=60)
+run_batch([Job(**job) for job in spec["jobs"]], out_dir=spec["out"], jobs_n=2, timeout=600)
 """
 
 
@@ -150,27 +155,27 @@ def test_interrupted_batch_resumes_grading_each_submission_once(tmp_path: Path, 
             env=env,
         )
         try:
-            wait_for(lambda: started.exists() and sidecar_path(out / "done.ipynb").exists(), 45)
+            wait_for(lambda: started.exists() and sidecar_path(out / "done.ipynb").exists(), 600)
             kernel_pid = int(started.read_text().split()[0])
             if how == "ctrl-c":  # what a terminal sends: SIGINT to the whole foreground process group
                 os.killpg(batch.pid, signal.SIGINT)
             else:
                 batch.kill()
-            assert batch.wait(30) != 0
+            assert batch.wait(300) != 0
         finally:
             if batch.poll() is None:
                 batch.kill()
-    wait_for(lambda: not alive(kernel_pid), 10)  # the interrupted job's kernel did not outlive the batch
+    wait_for(lambda: not alive(kernel_pid), 120)  # the interrupted job's kernel did not outlive the batch
     # its sockets are gone too (a killed batch cannot remove its own, now empty, socket root)
     try:
-        wait_for(lambda: not [p for p in scratch.glob("ck-*/**/*") if not p.is_dir()], 10)
+        wait_for(lambda: not [p for p in scratch.glob("ck-*/**/*") if not p.is_dir()], 120)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     assert not sidecar_path(out / "slow.ipynb").exists()
     assert_no_half_written_sidecars(out)
     gate.touch()
 
-    resumed = run_batch(jobs, out_dir=out, jobs_n=2, timeout=60)
+    resumed = run_batch(jobs, out_dir=out, jobs_n=2, timeout=600)
 
     assert resumed.skipped == ("done",) and resumed.ok == ("slow", "later")
     assert [runs(out, j.key) for j in jobs] == [1, 1, 1]
@@ -183,7 +188,7 @@ def test_a_job_that_kills_its_worker_fails_alone_and_neighbours_are_not_blamed(t
     # the neighbour is still sleeping when the worker next to it dies, so it must be rerun, once
     jobs = [crash, good(out, "neighbour", delay=2.0), good(out, "later")]
 
-    report = run_batch(jobs, out_dir=out, jobs_n=2, timeout=30)
+    report = run_batch(jobs, out_dir=out, jobs_n=2, timeout=600)
 
     assert report.failed == ("crash",) and report.failures["crash"].reason == "lost"
     assert report.failures["crash"].describe("en").startswith("the worker process died")
@@ -196,16 +201,16 @@ def test_a_job_that_kills_its_worker_fails_alone_and_neighbours_are_not_blamed(t
 def test_a_hung_worker_is_replaced_and_its_kernel_does_not_survive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Simulate a worker whose own limit failed: the parent's backstop (limit + grace) strikes after 10 s instead,
+    # Simulate a worker whose own limit failed: the parent's backstop (limit + grace) strikes after 45 s instead,
     # time enough for the kernel to start and block even on a loaded machine.
-    monkeypatch.setattr("casekit.execution.pool.HARD_LIMIT_GRACE", 10.0 - 60)
+    monkeypatch.setattr("casekit.execution.pool.HARD_LIMIT_GRACE", 45.0 - 60)
     out, started = tmp_path / "out", tmp_path / "stuck.started"
     stuck = good(out, "stuck", started_path=str(started), gate_path=str(tmp_path / "never"))
 
     report = run_batch([stuck], out_dir=out, jobs_n=1, timeout=60)
 
     assert report.failed == ("stuck",) and report.failures["stuck"].reason == "timeout"
-    wait_for(lambda: not alive(int(started.read_text().split()[0])), 10)
+    wait_for(lambda: not alive(int(started.read_text().split()[0])), 120)
     assert runs(out, "stuck") == 0 and not sidecar_path(out / "stuck.ipynb").exists()
 
 

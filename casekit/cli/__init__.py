@@ -31,10 +31,17 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     parser = Parser(prog="casekit", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"casekit {_version()}", help=t("argparse.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"), parser_class=Parser)
-    sub.required = True
+    sub.required = False  # checked in main(), so that an unknown option is named first
     for group in GROUPS:
         group.add_parser(sub, common)
     return parser
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
 
 
 def _version() -> str:
@@ -47,7 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lang = lang_from_argv(args_list)
     parser = build_parser(lang)
-    args = parser.parse_args(args_list)
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:  # named before a missing command, which argparse would report instead
+        parser.error(argparse._("unrecognized arguments: %s") % " ".join(unknown))  # type: ignore[attr-defined]
+    if getattr(args, "func", None) is None:
+        parser.error(t("cli.no_command", lang, commands=", ".join(sorted(_commands(parser)))))
     lang = getattr(args, "lang", lang)
     set_lang(lang)
     func: Callable[[argparse.Namespace, str], int] = args.func
@@ -55,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args, lang)
     except CasekitError as exc:
         say(exc.render(lang), err=True)
+        return EXIT_USAGE
+    except OSError as exc:  # a file casekit was told to use cannot be: say which and why, never a traceback
+        where = exc.filename if exc.filename is not None else "-"
+        say(t("cli.os_error", lang, path=str(where), reason=exc.strerror or type(exc).__name__), err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         say(t("cli.interrupted", lang), err=True)

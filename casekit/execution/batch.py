@@ -120,8 +120,9 @@ def plan(
             "submission": str(r.source),
             "rubric": "" if r.rubric is None else str(r.rubric),
             "lang": lang,
-            "gradebook": str(gradebook),
-            "result_path": str(root / "results" / f"{r.key}.json"),
+            # relative to the notebook's folder (executed/), where the kernel runs: a graded folder can be moved
+            "gradebook": "../gradebook.sqlite",
+            "result_path": f"../results/{r.key}.json",
             "max_bytes": max_bytes,
         }
         basis = r.sha256.encode() + rubric_bytes[r.rubric] + marks[r.key]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from casekit.atomic import write_atomic
 from casekit.errors import ExecutionError
 from casekit.i18n import t
+from casekit.jsonio import dumps_strict
 
 __all__ = [
     "FAILED",
@@ -164,9 +166,11 @@ def fingerprint(job: Job, notebook_sha: str, kernel_name: str) -> str:
 
 
 def product_hashes(job: Job) -> dict[str, str]:
-    """The SHA-256 of the job's executed notebook and of each product that exists, by path."""
+    """The SHA-256 of the job's executed notebook and of each product that exists, by path relative to the folder
+    the notebook is written in (so a graded folder can be moved or copied and still be checked)."""
+    base = job.output_path.parent
     paths = (job.output_path, *job.products)
-    return {str(p): digest(p.read_bytes()) for p in paths if p.is_file()}
+    return {os.path.relpath(p, base): digest(p.read_bytes()) for p in paths if p.is_file()}
 
 
 def _marker(job: Job) -> dict[str, Any] | None:
@@ -198,5 +202,5 @@ def is_done(job: Job, fingerprint: str) -> bool:
 
 
 def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    text = dumps_strict(data)
     write_atomic(path, text.encode("utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from casekit.atomic import write_atomic
 from casekit.errors import CasekitError
 from casekit.grading.submission import GradedCase
 from casekit.html import esc
+from casekit.jsonio import dumps_strict
 from casekit.rubric.result import criterion_to_json
 
 __all__ = ["RESULT_MIME", "error_html", "result_document", "write_result"]
@@ -42,7 +42,7 @@ def write_result(graded: GradedCase, path: str | os.PathLike[str], lang: str) ->
     """Write :func:`result_document` to ``path`` atomically."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result_document(graded, lang), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    text = dumps_strict(result_document(graded, lang))
     write_atomic(p, text.encode("utf-8"))
     return p
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -148,18 +149,29 @@ def _auto(criterion: Criterion, context: CheckContext, checks: CheckRegistry) ->
 
 
 def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """``mapping`` as plain JSON data, so a result can be stored and sent between processes as data."""
-    return dict(json.loads(json.dumps(dict(mapping), default=_plain_value)))
+    """``mapping`` as plain, strict JSON data, so a result can be stored and sent between processes as data; a NaN
+    or infinite number becomes ``None`` ("not computed")."""
+    plain = _plain_value(dict(mapping))
+    json.dumps(plain, allow_nan=False)  # what is left must be strict JSON
+    return dict(plain)
 
 
 def _plain_value(value: Any) -> Any:
     # numpy and pandas scalars and arrays convert themselves; imported by neither name to keep the core light
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _plain_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [_plain_value(v) for v in sorted(value, key=repr)]
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if callable(getattr(value, "tolist", None)):
-        return value.tolist()
+        return _plain_value(value.tolist())
     if callable(getattr(value, "item", None)):
-        return value.item()
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=repr)
+        return _plain_value(value.item())
     raise TypeError(t("rubric.evidence_not_json", type=type(value).__name__))

@@ -9,6 +9,7 @@ and raises them together as one :class:`~casekit.errors.RubricError`, so an auth
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from typing import Annotated, Any, Final, Literal, Self
@@ -85,6 +86,20 @@ def _check_name(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def _finite_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Check parameters are finite numbers where they are numbers (YAML reads .nan and .inf as floats)."""
+    stack: list[Any] = [params]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError("casekit_finite_number", "a finite number")
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return params
+
+
 def _two_levels(levels: tuple[Level, ...]) -> tuple[Level, ...]:
     if sorted(level.id for level in levels) != sorted(_LEVEL_IDS):
         raise PydanticCustomError("casekit_levels", "one level met and one level not_yet_met")
@@ -114,7 +129,7 @@ Ident = Annotated[StrictStr, AfterValidator(_ident)]
 class _Model(BaseModel):
     # Not strict: strict mode refuses a YAML list where a tuple is declared. Scalars are Strict* instead, so
     # "yes" is not a bool and "1" is not an int.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Text(_Model):
@@ -142,7 +157,7 @@ class JudgedBy(_Model):
     """How a criterion is judged: ``{check: NAME, params: {...}}`` or ``{assessor: true}``."""
 
     check: Annotated[NonBlank, AfterValidator(_check_name)] | None = None
-    params: dict[StrictStr, Any] = Field(default_factory=dict)
+    params: Annotated[dict[StrictStr, Any], AfterValidator(_finite_params)] = Field(default_factory=dict)
     assessor: StrictBool | None = None
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ Results leave a kernel and cross processes as data, so every value here converts
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast, get_args
@@ -40,6 +41,10 @@ STATES: Final[tuple[State, ...]] = get_args(State)
 MARK_RESULTS: Final[tuple[MarkResult, ...]] = get_args(MarkResult)
 
 
+_CONTROL_IN_NAME: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_TEXT: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _parse_time(text: str) -> dt.datetime:
     """An ISO-8601 time; a time without an offset is taken as UTC so every mark can be ordered."""
     parsed = dt.datetime.fromisoformat(text)
@@ -65,6 +70,9 @@ class AssessorMark:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise UsageError(t("rubric.mark_field_required", field=name, got=repr(value)))
+            # a name or an id is one line of plain text; a reason may have lines, never terminal or bidi controls
+            if (_CONTROL_IN_TEXT if name == "reason" else _CONTROL_IN_NAME).search(value):
+                raise UsageError(t("rubric.mark_control", field=name, got=repr(value)[:80]))
         if self.result not in MARK_RESULTS:
             raise UsageError(t("rubric.mark_result", got=repr(self.result), allowed=", ".join(MARK_RESULTS)))
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pandas as pd
 from casekit.atomic import write_atomic
 from casekit.errors import UsageError
 from casekit.i18n import t
+from casekit.jsonio import dumps_strict
 from casekit.limits import MAX_DAYS, MAX_PERSON_DAYS, MAX_SEED, MAX_STAFF, MIN_DAYS, MIN_STAFF
 from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
@@ -95,7 +95,7 @@ class World:
         manifest = self.manifest(tables)
         write_atomic(
             target / "manifest.json",
-            (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+            dumps_strict(manifest).encode("utf-8"),
         )
         return manifest
 

@@ -19,7 +19,7 @@ MAX_TEXT = 20_000
 class ReportedFigures(BaseModel):
     """What the candidate says the figures are; the grader recomputes each from the seed and compares."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     projected_cost_per_period: float | None = Field(default=None, ge=0)
     simulated_cost_total: float | None = Field(default=None, ge=0)

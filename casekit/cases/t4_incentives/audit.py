@@ -299,7 +299,7 @@ class _Injector:
 class AuditFinding(BaseModel):
     """An anomaly the candidate reports, with the corrective action proposed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["calculation_error", "ineligible_payment", "over_cap", "gender_gap", "other"]
     staff_ids: list[str] = Field(default_factory=list, max_length=1000)

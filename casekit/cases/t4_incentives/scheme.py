@@ -62,7 +62,8 @@ RoleName = Literal["agent", "senior_agent", "team_leader"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are not amounts: a NaN rate would pass every comparison a check makes and pay nobody
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Measure(_Model):
