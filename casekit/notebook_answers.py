@@ -17,18 +17,24 @@ from typing import Any
 from casekit.answers import ANSWER_MIME, AnswerDocument, dumps_answer
 from casekit.atomic import write_atomic
 from casekit.errors import AnswerError, Problem
+from casekit.jsonio import loads_strict, read_capped
 from casekit.registry import CaseRegistry, registry
 
 __all__ = ["ANSWER_MIME", "embed_answer", "extract_answer"]
 
 
+#: The largest notebook read (a candidate's notebook with every output kept is a few MB).
+MAX_NOTEBOOK_BYTES = 50_000_000
+
+
 def _read(path: Path) -> Any:
+    """The notebook at ``path``: a regular file of at most :data:`MAX_NOTEBOOK_BYTES`, strict JSON (no key twice,
+    finite numbers, bounded nesting), then a valid notebook."""
     import nbformat  # lazy: about a second to import
 
+    data = loads_strict(read_capped(path, MAX_NOTEBOOK_BYTES, AnswerError), str(path), AnswerError)
     try:
-        return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-    except FileNotFoundError:
-        raise AnswerError([Problem(str(path), "", "expect.file_exists")]) from None
+        return nbformat.reads(json.dumps(data), as_version=4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises several kinds for a file that is not a notebook
         raise AnswerError([Problem(str(path), "", "expect.notebook", f"{type(exc).__name__}: {exc}")]) from None
 
