@@ -142,3 +142,19 @@ def test_every_t4_section_renders_in_both_languages_without_a_kernel() -> None:
         assert len(evidence.parts) == 1 + len(graded.kind.sections) + 2  # header, sections, criteria, decision
     zh = "".join(graded.evidence("zh-TW").parts)
     assert "<h3>一、獎勵方案" in zh and "七、評量結果與理由" in zh
+
+
+def test_route_refuses_an_unreadable_file_alone(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found, _ = discover(folder, "en")
+    victim = found[0].source
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == victim:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    routed = route(found, {}, lang="en")
+    assert "PermissionError" in routed[0].refused
+    assert [r.refused for r in routed[1:]] == ["", "", ""]
