@@ -44,7 +44,7 @@ from casekit.rubric.result import (
     criterion_to_json,
     current_marks,
 )
-from casekit.store.chain import GENESIS, grading_hash, mark_hash
+from casekit.store.chain import GENESIS, append, head
 from casekit.store.connection import Database, explain
 from casekit.store.schema import SCHEMA_VERSION
 
@@ -217,14 +217,7 @@ class Gradebook:
             base = self._base(db, submission_key)
             if base is not None and all(c.id != mark.criterion_id for c in base.criteria):
                 raise UsageError(t("rubric.mark_unknown_criterion", rubric=base.rubric_id, criteria=mark.criterion_id))
-            row = {"submission_key": submission_key, **mark.to_json(), "recorded_at": _stamp(now)}
-            prev = _head(db, "marks")
-            db.execute(
-                "INSERT INTO marks (submission_key, criterion_id, assessor, result, reason, time, recorded_at,"
-                " prev_hash, row_hash) VALUES (:submission_key, :criterion_id, :assessor, :result, :reason, :time,"
-                " :recorded_at, :prev, :hash)",
-                {**row, "prev": prev, "hash": mark_hash(prev, row)},
-            )
+            append(db, "marks", {"submission_key": submission_key, **mark.to_json(), "recorded_at": _stamp(now)})
             if base is not None:
                 decision = decide(_with_marks(base, [*history, mark]))
                 db.execute(
@@ -295,7 +288,7 @@ class Gradebook:
     @_sqlite_errors
     def heads(self) -> dict[str, str]:
         """The last hash of each chain (``marks``, ``gradings``): what a copy kept elsewhere is checked against."""
-        return {table: _head(self._conn, table) for table in ("marks", "gradings")}
+        return {"marks": head(self._conn, "marks"), "gradings": head(self._conn, "gradings")}
 
     @_sqlite_errors
     def counts(self) -> dict[str, int]:
@@ -319,14 +312,7 @@ class Gradebook:
         self, db: sqlite3.Connection, key: str, event: str, sha256: str, rubric_id: str, result: str, reason: str
     ) -> None:
         row = {"submission_key": key, "event": event, "sha256": sha256, "rubric_id": rubric_id, "result": result}
-        row |= {"reason": reason, "recorded_at": _stamp(self._clock())}
-        prev = _head(db, "gradings")
-        db.execute(
-            "INSERT INTO gradings (submission_key, event, sha256, rubric_id, result, reason, recorded_at, prev_hash,"
-            " row_hash) VALUES (:submission_key, :event, :sha256, :rubric_id, :result, :reason, :recorded_at, :prev,"
-            " :hash)",
-            {**row, "prev": prev, "hash": grading_hash(prev, row)},
-        )
+        append(db, "gradings", row | {"reason": reason, "recorded_at": _stamp(self._clock())})
 
     @staticmethod
     def _set_status(db: sqlite3.Connection, key: str, status: str, reason: str) -> None:
@@ -362,11 +348,6 @@ class Gradebook:
         ).fetchall()
         criteria = tuple(criterion_from_json(json.loads(row[0])) for row in rows)
         return CaseResult(rubric_id=head[0], case=head[1], criteria=criteria)
-
-
-def _head(db: sqlite3.Connection, table: str) -> str:
-    row = db.execute(f"SELECT row_hash FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
-    return GENESIS if row is None else str(row[0])
 
 
 def _stamp(moment: dt.datetime) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Final
 
-from casekit.store.chain import GENESIS, grading_hash, mark_hash
+from casekit.store.chain import append
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TRIGGERS", "statements", "upgrade"]
 
@@ -128,24 +128,12 @@ def upgrade(db: sqlite3.Connection, found: int) -> None:
     db.execute("ALTER TABLE marks RENAME TO marks_v1")
     db.execute("DROP INDEX IF EXISTS marks_by_submission")
     for statement in statements(SCHEMA):
-        if statement.startswith(
-            ("CREATE TABLE marks", "CREATE INDEX marks_", "CREATE TABLE gradings", "CREATE INDEX gradings_")
-        ):
+        if statement.startswith(_LOG_TABLES):
             db.execute(statement)
-    prev = GENESIS
     for key, criterion, assessor, result, reason, time in old:
         row = {"submission_key": key, "criterion_id": criterion, "assessor": assessor, "result": result}
-        row |= {"reason": reason, "time": time, "recorded_at": time}
-        digest = mark_hash(prev, row)
-        db.execute(
-            "INSERT INTO marks (submission_key, criterion_id, assessor, result, reason, time, recorded_at, prev_hash,"
-            " row_hash) VALUES (:submission_key, :criterion_id, :assessor, :result, :reason, :time, :recorded_at,"
-            " :prev, :hash)",
-            {**row, "prev": prev, "hash": digest},
-        )
-        prev = digest
+        append(db, "marks", row | {"reason": reason, "time": time, "recorded_at": time})
     db.execute("DROP TABLE marks_v1")
-    prev = GENESIS
     for key, sha, rubric_id in db.execute(
         "SELECT submission_key, graded_sha256, rubric_id FROM decisions ORDER BY submission_key"
     ).fetchall():
@@ -153,14 +141,8 @@ def upgrade(db: sqlite3.Connection, found: int) -> None:
             "SELECT result FROM auto_results WHERE submission_key = ? ORDER BY position", (key,)
         ).fetchall()
         row = {"submission_key": key, "event": "graded", "sha256": sha, "rubric_id": rubric_id}
-        row |= {"result": "[" + ",".join(r[0] for r in rows) + "]", "reason": "", "recorded_at": ""}
-        digest = grading_hash(prev, row)
-        db.execute(
-            "INSERT INTO gradings (submission_key, event, sha256, rubric_id, result, reason, recorded_at, prev_hash,"
-            " row_hash) VALUES (:submission_key, :event, :sha256, :rubric_id, :result, :reason, :recorded_at, :prev,"
-            " :hash)",
-            {**row, "prev": prev, "hash": digest},
+        append(
+            db, "gradings", row | {"result": "[" + ",".join(r[0] for r in rows) + "]", "reason": "", "recorded_at": ""}
         )
-        prev = digest
     for statement in statements(_triggers()):
         db.execute(statement)
