@@ -8,6 +8,7 @@ from setuptools import find_namespace_packages, setup
 ASSETS = [
     "casekit.assets.rubrics",
     "casekit.assets.scenarios",
+    "casekit.assets.plans",
     "casekit.assets.notebooks",
     "casekit.assets.notebooks.candidate",
     "casekit.assets.notebooks.grading",

@@ -20,6 +20,7 @@ __all__ = [
     "ExecutionError",
     "GradebookError",
     "NotFoundError",
+    "PlanError",
     "Problem",
     "RubricError",
     "ScenarioError",
@@ -141,6 +142,10 @@ class ScenarioError(SpecError):
 
 class StandardDataError(SpecError):
     """The packaged competency-unit data is malformed (a packaging bug, not a user error)."""
+
+
+class PlanError(SpecError):
+    """An assessment plan is malformed: every problem (syntax, unit elements, unknown kinds, rubrics) together."""
 
 
 class RubricError(SpecError):

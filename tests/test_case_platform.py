@@ -23,6 +23,7 @@ from casekit.cases.t4_incentives.kind import KIND as T4
 from casekit.errors import AnswerError, NotFoundError, UsageError
 from casekit.grading import grade_submission
 from casekit.registry import CaseRegistry, registry
+from casekit.store import Gradebook
 
 PLUGINS = Path(__file__).parent / "plugins"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -311,9 +312,12 @@ def test_mark_finds_the_submission_whose_rubric_has_the_criterion(
     t4.write_text(
         (FIXTURES / "answers_t4_v1" / "v1-strong.json").read_text().replace("v1-strong", "cand-9"), encoding="utf-8"
     )
-    grade_submission(t4, gradebook=book, cases=kinds)
     case = toy.KIND.profiles.case("right", "bank-cards", 5, "cand-9", "en")
-    grade_submission(case.save(tmp_path / "toy.json"), gradebook=book, cases=kinds)
+    with Gradebook(book) as records:  # the parent records what grading found
+        for path in (t4, case.save(tmp_path / "toy.json")):
+            run = grade_submission(path, cases=kinds).run
+            assert run is not None
+            records.record_grading(run)
 
     def mark(*extra: str) -> Any:
         return run_casekit("mark", str(book), "cand-9", *extra, "--assessor", "A", "--reason", "seen", "--lang", "en")

@@ -11,11 +11,21 @@ from pathlib import Path
 import pytest
 import rubric_fixtures as fx
 
+from casekit.assessment.records import GradingRun, Moderation
+from casekit.cohort.records import current_decision, current_result
 from casekit.errors import CasekitError, GradebookError, UsageError
-from casekit.rubric import decide, grade
+from casekit.rubric import CaseResult, decide, grade
+from casekit.rubric.result import criterion_to_json
 from casekit.store import SCHEMA_VERSION, Gradebook, Submission
 
 SUB = Submission("cand-001", "T4", fx.sha("answer v1"), seed=42, org="bank-cards")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    from casekit.i18n import set_lang
+
+    set_lang("en")  # messages asserted on are in English; conftest restores the default after each test
 
 
 @pytest.fixture
@@ -29,60 +39,69 @@ def _rows(book: Gradebook, table: str) -> int:
         return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def run_of(sub: Submission, result: CaseResult) -> GradingRun:
+    """A grading run of ``sub``'s content finding ``result`` (as the grading kernel returns it)."""
+    criteria = tuple(criterion_to_json(c) for c in result.criteria)
+    return GradingRun(sub.candidate_id, sub.case, sub.sha256, result.rubric_id, fx.sha("rubric"), "test", criteria,
+                      org=sub.org, seed=sub.seed)  # fmt: skip
+
+
+def _current(book: Gradebook, key: str) -> CaseResult | None:
+    found = current_result(book, key)
+    return None if found is None else found[1]
+
+
 def test_record_and_read_back(book: Gradebook) -> None:
     result = grade(fx.rubric(), fx.context())
-    decision = book.record_result(SUB, result)
-    assert decision == decide(result) and decision.outcome == "awaiting_assessor"
-    assert book.results(SUB.key) == result
-    assert book.decision(SUB.key) == decision
+    assert book.record_grading(run_of(SUB, result)) == 1
+    assert _current(book, SUB.key) == result
+    assert current_decision(book, SUB.key) == decide(result) and decide(result).outcome == "awaiting_assessor"
     assert book.submissions() == [SUB] and book.submission(SUB.key) == SUB
-    assert book.results("cand-999/T4") is None and book.decision("cand-999/T4") is None
+    assert _current(book, "cand-999/T4") is None and current_decision(book, "cand-999/T4") is None
+    (run,) = book.gradings(SUB.key)
+    assert (run.attempt, run.rubric_sha256, run.casekit_version) == (1, fx.sha("rubric"), "test")
 
 
-def test_is_graded_only_for_the_same_content(book: Gradebook) -> None:
-    assert not book.is_graded(SUB.key, SUB.sha256)
-    book.add_submission(SUB)
-    assert not book.is_graded(SUB.key, SUB.sha256)  # registered is not graded
-    book.record_result(SUB, grade(fx.rubric(), fx.context()))
-    assert book.is_graded(SUB.key, SUB.sha256)
-    assert not book.is_graded(SUB.key, fx.sha("answer v2"))
-    assert not book.is_graded("cand-002/T4", SUB.sha256)
+def test_a_resubmission_is_a_new_attempt_and_earlier_ones_stay(book: Gradebook) -> None:
+    result = grade(fx.rubric(), fx.context())
+    assert book.record_grading(run_of(SUB, result)) == 1
+    assert book.record_grading(run_of(SUB, result)) == 1  # the same run recorded again: the same attempt, once
+    v2 = Submission(SUB.candidate_id, SUB.case, fx.sha("answer v2"), seed=42, org="bank-cards")
+    assert book.record_grading(run_of(v2, grade(fx.rubric(), fx.context(fx.NO_REWARDS)))) == 2
+    assert [(a.n, a.sha256) for a in book.attempts(SUB.key)] == [(1, SUB.sha256), (2, v2.sha256)]
+    assert [r.attempt for r in book.gradings(SUB.key)] == [1, 2]
+    assert book.submission(SUB.key) == v2
+    assert book.record_grading(run_of(SUB, result)) == 1  # attempt 1's content again: a new run of attempt 1
+    assert [r.attempt for r in book.gradings(SUB.key)] == [1, 2, 1] and book.submission(SUB.key) == SUB
 
 
-def test_marks_survive_re_grading(book: Gradebook) -> None:
-    book.record_result(SUB, grade(fx.rubric(), fx.context()))
+def test_marks_are_bound_to_the_content_they_judged(book: Gradebook) -> None:
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))
     first = fx.mark()
-    moderation = fx.mark("T4-C02", "not_yet_met", assessor="moderator", time="2025-03-02T09:00:00+08:00")
     book.add_mark(SUB.key, first)
-    book.add_mark(SUB.key, moderation)
-    assert book.decision(SUB.key).outcome == "competent"  # type: ignore[union-attr]
+    assert current_decision(book, SUB.key).outcome == "competent"  # type: ignore[union-attr]
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))  # re-graded: the same content keeps it
+    assert current_decision(book, SUB.key).outcome == "competent"  # type: ignore[union-attr]
 
-    resubmitted = Submission(SUB.candidate_id, SUB.case, fx.sha("answer v2"), seed=42, org="bank-cards")
-    book.record_result(resubmitted, grade(fx.rubric(), fx.context(fx.NO_REWARDS)))
-    book.record_result(resubmitted, grade(fx.rubric(), fx.context(fx.NO_REWARDS)))  # idempotent
-
-    assert book.marks(SUB.key) == [first, moderation]
-    assert book.mark_history(SUB.key) == [first, moderation]
-    assert _rows(book, "marks") == 2 and _rows(book, "auto_results") == 4 and _rows(book, "decisions") == 1
-    results = book.results(SUB.key)
-    assert results is not None
-    assert results.criterion("T4-C03").state == "not_yet_met"  # the auto result was replaced
-    assert results.criterion("T4-C04").state == "met"  # the mark still decides
-    c02 = results.criterion("T4-C02")
-    assert c02.state == "not_yet_met" and c02.auto is not None and c02.auto.state == "met"
-    assert book.decision(SUB.key).outcome == "not_yet_competent"  # type: ignore[union-attr]
-    assert book.is_graded(SUB.key, resubmitted.sha256) and not book.is_graded(SUB.key, SUB.sha256)
-    with sqlite3.connect(book.path) as db:
-        assert db.execute("SELECT runs FROM decisions").fetchone()[0] == 3
+    v2 = Submission(SUB.candidate_id, SUB.case, fx.sha("answer v2"), seed=42, org="bank-cards")
+    book.record_grading(run_of(v2, grade(fx.rubric(), fx.context())))
+    assert book.marks(SUB.key) == [] and book.mark_history(SUB.key) == [first]  # new content: not inherited
+    assert _current(book, SUB.key).criterion("T4-C04").state == "awaiting_assessor"  # type: ignore[union-attr]
+    assert book.carry_marks(SUB.key, "Lin", "the discussion is unchanged") == 1  # carried only by an explicit act
+    (carried,) = book.marks(SUB.key)
+    assert carried.result == "met" and "carried by Lin" in carried.reason and first.reason in carried.reason
+    assert current_decision(book, SUB.key).outcome == "competent"  # type: ignore[union-attr]
+    with pytest.raises(UsageError):
+        Gradebook.carry_marks(book, "cand-002/T4", "Lin", "x")
 
 
 def test_marks_inside_a_result_are_not_recorded(book: Gradebook) -> None:
-    book.record_result(SUB, grade(fx.rubric(), fx.context(), [fx.mark()]))
-    assert book.marks(SUB.key) == [] and book.decision(SUB.key).outcome == "awaiting_assessor"  # type: ignore[union-attr]
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context(), [fx.mark()])))
+    assert book.marks(SUB.key) == [] and current_decision(book, SUB.key).outcome == "awaiting_assessor"  # type: ignore[union-attr]
 
 
-def test_history_keeps_every_change(book: Gradebook) -> None:
-    book.record_result(SUB, grade(fx.rubric(), fx.context()))
+def test_history_keeps_every_change_and_one_assessor_decides(book: Gradebook) -> None:
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))
     changes = [
         fx.mark(result="met", time="2025-03-01T09:00:00+08:00", reason="first look"),
         fx.mark(result="not_yet_met", time="2025-03-01T10:00:00+08:00", reason="no link to duties"),
@@ -91,15 +110,42 @@ def test_history_keeps_every_change(book: Gradebook) -> None:
     outcomes = []
     for change in changes:
         book.add_mark(SUB.key, change)
-        outcomes.append(book.decision(SUB.key).outcome)  # type: ignore[union-attr]
+        outcomes.append(current_decision(book, SUB.key).outcome)  # type: ignore[union-attr]
     assert outcomes == ["competent", "not_yet_competent", "competent"]
-    second = fx.mark(result="not_yet_met", assessor="moderator", time="2025-03-02T09:00:00+08:00", reason="re-check")
-    book.add_mark(SUB.key, second)
-    assert book.mark_history(SUB.key) == [*changes, second]
+    second = fx.mark(result="not_yet_met", assessor="another", time="2025-03-02T09:00:00+08:00", reason="re-check")
+    with pytest.raises(UsageError, match="moderator"):
+        book.add_mark(SUB.key, second)  # a second opinion is a moderator's, not a silent override
+    assert book.mark_history(SUB.key) == changes
     assert book.mark_history(SUB.key, "T4-C02") == []
-    assert book.marks(SUB.key) == [changes[-1], second]  # the latest of each assessor
-    assert book.results(SUB.key).criterion("T4-C04").state == "not_yet_met"  # type: ignore[union-attr]
-    assert book.decision(SUB.key).outcome == "not_yet_competent"  # type: ignore[union-attr]
+    assert book.assessor_of(SUB.key) == "assessor-a"
+
+
+def test_moderation_states_and_resolution(book: Gradebook) -> None:
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))
+    book.add_mark(SUB.key, fx.mark())
+    assert current_decision(book, SUB.key).outcome == "competent"  # type: ignore[union-attr]
+
+    def moderation(action: str, outcome: str = "", criterion: str = "T4-C04") -> Moderation:
+        time = "2025-03-05T09:00:00+08:00"
+        return Moderation(criterion, "Chen", action, f"{action} {outcome}", time, outcome=outcome)  # type: ignore[arg-type]
+
+    book.add_moderation(SUB.key, moderation("agree", criterion="T4-C01"))
+    book.add_moderation(SUB.key, moderation("disagree"))
+    c04 = _current(book, SUB.key).criterion("T4-C04")  # type: ignore[union-attr]
+    assert c04.state == "in_moderation" and "Chen" in c04.message("en")
+    assert current_decision(book, SUB.key).outcome == "awaiting_moderation"  # type: ignore[union-attr]
+    with pytest.raises(UsageError, match="resolve it first"):
+        book.add_moderation(SUB.key, moderation("agree"))
+    book.add_moderation(SUB.key, moderation("resolve", "overturned"))
+    assert _current(book, SUB.key).criterion("T4-C04").state == "not_yet_met"  # type: ignore[union-attr]
+    assert current_decision(book, SUB.key).outcome == "not_yet_competent"  # type: ignore[union-attr]
+    book.add_moderation(SUB.key, moderation("disagree"))
+    book.add_moderation(SUB.key, moderation("resolve", "upheld"))
+    assert _current(book, SUB.key).criterion("T4-C04").state == "met"  # type: ignore[union-attr]
+    with pytest.raises(UsageError, match="no open disagreement"):
+        book.add_moderation(SUB.key, moderation("resolve", "upheld"))
+    with pytest.raises(UsageError, match="one person, one role"):
+        book.add_moderation(SUB.key, Moderation("T4-C04", "assessor-a", "agree", "me", "2025-03-06T09:00:00+08:00"))
 
 
 def test_marks_cannot_be_rewritten_even_with_sql(book: Gradebook) -> None:
@@ -115,19 +161,18 @@ def test_marks_cannot_be_rewritten_even_with_sql(book: Gradebook) -> None:
 def test_mark_before_grading_counts_when_graded(book: Gradebook) -> None:
     book.add_submission(SUB)
     book.add_mark(SUB.key, fx.mark())
-    assert book.decision(SUB.key) is None
-    assert book.record_result(SUB, grade(fx.rubric(), fx.context())).outcome == "competent"
+    assert current_decision(book, SUB.key) is None
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))
+    assert current_decision(book, SUB.key).outcome == "competent"  # type: ignore[union-attr]
 
 
 def test_bad_marks_and_submissions_are_refused(book: Gradebook) -> None:
     with pytest.raises(UsageError, match="cand-001/T4"):
         book.add_mark(SUB.key, fx.mark())  # no such submission yet
-    book.record_result(SUB, grade(fx.rubric(), fx.context()))
+    book.record_grading(run_of(SUB, grade(fx.rubric(), fx.context())))
     with pytest.raises(UsageError, match="T4-C99"):
         book.add_mark(SUB.key, fx.mark("T4-C99"))
     assert book.mark_history(SUB.key) == []  # the refused write left nothing behind
-    with pytest.raises(UsageError):
-        book.record_result(Submission("cand-002", "T5", SUB.sha256), grade(fx.rubric(), fx.context()))
     for fields in ({"sha256": "not-a-hash"}, {"candidate_id": ""}, {"case": "T4/x"}):
         with pytest.raises(UsageError):
             Submission(**{"candidate_id": "c", "case": "T4", "sha256": SUB.sha256, **fields})  # type: ignore[arg-type]
@@ -185,7 +230,7 @@ def _record_twenty(path: str, worker: int, barrier: object, errors: object) -> N
             result = grade(fx.rubric(), fx.context())
             for i in range(20):
                 submission = Submission(f"cand-{worker}-{i:02d}", "T4", fx.sha(f"{worker}-{i}"))
-                book.record_result(submission, result)
+                book.record_grading(run_of(submission, result))
                 book.add_mark(submission.key, fx.mark(assessor=f"assessor-{worker}"))
     except BaseException as exc:
         errors.put(f"{type(exc).__name__}: {exc}")  # type: ignore[attr-defined]
@@ -207,8 +252,11 @@ def test_two_processes_write_the_same_gradebook(tmp_path: Path) -> None:
     assert [w.exitcode for w in workers] == [0, 0], reported
     with Gradebook(path) as book:
         assert len(book.submissions()) == 40
-        assert _rows(book, "decisions") == 40 and _rows(book, "marks") == 40 and _rows(book, "auto_results") == 160
-        assert {book.decision(s.key).outcome for s in book.submissions()} == {"competent"}  # type: ignore[union-attr]
+        assert _rows(book, "gradings") == 40 and _rows(book, "marks") == 40 and _rows(book, "attempts") == 40
+        assert {current_decision(book, s.key).outcome for s in book.submissions()} == {"competent"}  # type: ignore[union-attr]
+        from casekit.store.verify import verify_gradebook
+
+        assert verify_gradebook(book) == []  # two writers, one unbroken chain
 
 
 def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:

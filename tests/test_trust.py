@@ -15,6 +15,7 @@ from conftest import FIXTURE_ANSWERS, run_casekit
 
 from casekit.answers import dumps_answer
 from casekit.cases.t4_incentives.scheme import parse_scheme
+from casekit.cohort.records import current_decision, current_result
 from casekit.errors import AnswerError, GradebookError, NotFoundError, RubricError, ScenarioError, UsageError
 from casekit.grading import grade_submission, result_document
 from casekit.registry import registry
@@ -151,8 +152,10 @@ def test_4_world_size_is_bounded() -> None:
 
 def _book(tmp_path: Path) -> Path:
     path = tmp_path / "gradebook.sqlite"
-    grade_submission(STRONG, gradebook=path)
+    run = grade_submission(STRONG).run
+    assert run is not None
     with Gradebook(path) as book:
+        book.record_grading(run)
         book.add_mark("v1-strong/T4", AssessorMark("T4-C11", "Lin", "met", "clear", "2026-11-28T10:00:00+00:00"))
         book.add_mark("v1-strong/T4", AssessorMark("T4-C12", "Lin", "met", "clear", "2026-11-28T10:05:00+00:00"))
     return path
@@ -176,19 +179,21 @@ def test_5_a_dropped_trigger_and_a_rewritten_mark_are_found(tmp_path: Path) -> N
         db.execute("UPDATE marks SET result = 'not_yet_met' WHERE criterion_id = 'T4-C11'")
     found = " | ".join(_verify(path))
     assert "trigger marks_no_update" in found and "marks mark_id=1: this marks row was changed" in found
-    assert "stored decision differs" in found  # the decision no longer follows from the (changed) marks
 
 
-def test_5_a_deleted_mark_and_an_edited_decision_are_found(tmp_path: Path) -> None:
+def test_5_a_deleted_mark_an_edited_grading_and_a_swapped_content_are_found(tmp_path: Path) -> None:
     path = _book(tmp_path)
     with sqlite3.connect(path) as db:
-        for name in ("marks_no_delete",):
+        for name in ("marks_no_delete", "gradings_no_update"):
             db.execute(f"DROP TRIGGER {name}")
         db.execute("DELETE FROM marks WHERE mark_id = 1")
-        db.execute("UPDATE decisions SET outcome = 'competent'")
+        db.execute("UPDATE gradings SET rubric_sha256 = ?", ("f" * 64,))
+        db.execute("UPDATE submissions SET sha256 = ?", ("0" * 64,))
     found = " | ".join(_verify(path))
     assert "marks mark_id=2: the marks chain is broken" in found
-    assert "trigger marks_no_delete" in found
+    assert "trigger marks_no_delete" in found and "trigger gradings_no_update" in found
+    assert "gradings grading_id=1: this gradings row was changed" in found
+    assert "submission v1-strong/T4: its current content is not what its latest grading graded" in found
 
 
 def test_5_a_forged_backdated_mark_is_refused_or_found(tmp_path: Path) -> None:
@@ -198,18 +203,13 @@ def test_5_a_forged_backdated_mark_is_refused_or_found(tmp_path: Path) -> None:
     with Gradebook(path) as book, pytest.raises(UsageError, match="later than the gradebook's clock"):
         book.add_mark("v1-strong/T4", AssessorMark("T4-C13", "Lin", "met", "future", "2099-01-01T00:00:00+00:00"))
     # inserted behind the gradebook's back, with a correctly recomputed chain: its date still gives it away
-    from casekit.store.chain import mark_hash
+    from casekit.store.chain import append
 
     with sqlite3.connect(path) as db:
-        prev = db.execute("SELECT row_hash FROM marks ORDER BY mark_id DESC LIMIT 1").fetchone()[0]
-        row = {"submission_key": "v1-strong/T4", "criterion_id": "T4-C13", "assessor": "Lin", "result": "met"}
-        row |= {"reason": "forged", "time": "2026-01-01T00:00:00+00:00", "recorded_at": "2026-11-28T11:00:00+00:00"}
-        db.execute(
-            "INSERT INTO marks (submission_key, criterion_id, assessor, result, reason, time, recorded_at, prev_hash,"
-            " row_hash) VALUES (:submission_key, :criterion_id, :assessor, :result, :reason, :time, :recorded_at,"
-            " :prev, :hash)",
-            {**row, "prev": prev, "hash": mark_hash(prev, row)},
-        )
+        content = db.execute("SELECT sha256 FROM submissions").fetchone()[0]
+        row = {"submission_key": "v1-strong/T4", "content_sha256": content, "criterion_id": "T4-C13"}
+        row |= {"assessor": "Lin", "result": "met", "reason": "forged", "time": "2026-01-01T00:00:00+00:00"}
+        append(db, "marks", row | {"recorded_at": "2026-11-28T11:00:00+00:00"})
     assert any("mark_id=3: dated 2026-01-01" in line for line in _verify(path))
 
 
@@ -221,9 +221,12 @@ def test_5_a_version_1_gradebook_is_upgraded_and_verifies(tmp_path: Path) -> Non
     with sqlite3.connect(path) as db:
         db.executescript(v1)
     with Gradebook(path) as book:
-        assert book.decision("c1/T4") is not None
-        assert [m.reason for m in book.mark_history("c1/T4")] == ["first", "second"]
+        assert current_decision(book, "c1/T4") is not None
+        assert [m.reason for m in book.marks("c1/T4")] == ["first", "second"]  # kept, bound to the graded content
         assert book.status("c1/T4") == ("graded", "")
+        assert [a.n for a in book.attempts("c1/T4")] == [1]
+        found = current_result(book, "c1/T4")
+        assert found is not None and found[1].criterion("T4-C11").state == "not_yet_met"  # the later mark decides
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert _verify(path) == []
@@ -352,7 +355,7 @@ def test_12_a_damaged_gradebook_is_a_message(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
-    data[4096 : 4096 + 2000] = b"\xff" * 2000  # the second page: a table's b-tree
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the schema: the tables' b-trees
     path.write_bytes(bytes(data))
     (tmp_path / "gradebook.sqlite-wal").unlink(missing_ok=True)
     done = run_casekit(
@@ -362,7 +365,7 @@ def test_12_a_damaged_gradebook_is_a_message(tmp_path: Path) -> None:
     with pytest.raises(GradebookError), Gradebook(path) as book:
         book.submissions()
         book.mark_history("v1-strong/T4")
-        book.results("v1-strong/T4")
+        book.gradings("v1-strong/T4")
 
 
 def test_12_a_full_disk_while_writing_is_a_message(

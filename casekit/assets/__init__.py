@@ -1,9 +1,10 @@
-"""The data casekit ships: rubrics, notebooks and organisation specs, found with :mod:`importlib.resources`.
+"""The data casekit ships: rubrics, notebooks, organisation specs and assessment plans, found with
+:mod:`importlib.resources`.
 
-The repository keeps them in its top-level ``rubrics/``, ``notebooks/`` and ``scenarios/`` folders; the build maps
-those folders into the package as ``casekit.assets.rubrics``, ``casekit.assets.notebooks`` and
-``casekit.assets.scenarios`` (``[tool.setuptools.package-dir]`` in ``pyproject.toml``), so an installed wheel,
-an editable install and a source checkout all find the same files, and there are no copies to keep in sync.
+The repository keeps them in its top-level ``rubrics/``, ``notebooks/``, ``scenarios/`` and ``plans/`` folders;
+the build maps those folders into the package as ``casekit.assets.*`` (``[tool.setuptools.package-dir]`` in
+``pyproject.toml``), so an installed wheel, an editable install and a source checkout all find the same files, and
+there are no copies to keep in sync.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["notebook", "rubric", "scenarios_dir"]
+__all__ = ["notebook", "plan", "plans_dir", "rubric", "scenarios_dir"]
 
 
 def _folder(package: str) -> Path:
@@ -27,6 +28,16 @@ def rubric(name: str) -> Path:
 def notebook(relative: str) -> Path:
     """The packaged notebook at ``relative`` (e.g. ``grading/grade_case.ipynb``)."""
     return _folder("casekit.assets.notebooks") / relative
+
+
+def plan(name: str) -> Path:
+    """The packaged assessment plan ``name`` (e.g. ``BGM4R0172v2.yaml``)."""
+    return plans_dir() / name
+
+
+def plans_dir() -> Path:
+    """The folder of the packaged assessment plans."""
+    return _folder("casekit.assets.plans")
 
 
 def scenarios_dir() -> Path:

@@ -81,8 +81,10 @@ def publish(
         outcomes.append(
             GradeOutcome(r.key, r.source, status, res.describe(lang), result, page if page.is_file() else None, r.case)
         )
-    if gradebook is not None and gradebook.is_file():
-        _withdraw(gradebook, withdraw)
+    if gradebook is not None:
+        # a skipped result is recorded too (once: an identical run is not recorded twice), so a batch cut short
+        # between its kernels finishing and this line loses no grading
+        _record(gradebook, [o.result for o in outcomes if o.result is not None], withdraw)
     return outcomes
 
 
@@ -93,10 +95,15 @@ def _stale(page: Path, executed: Path, published: str | None) -> bool:
     return published is None or file_sha256(page) != published
 
 
-def _withdraw(gradebook: Path, withdrawn: list[tuple[Routed, Withdrawal, str]]) -> None:
+def _record(gradebook: Path, graded: list[dict[str, Any]], withdrawn: list[tuple[Routed, Withdrawal, str]]) -> None:
+    """The parent records what the kernels found (they only read the gradebook): each grading run, and each
+    withdrawal of a submission that failed or was refused."""
+    from casekit.grading.result import run_from_result
     from casekit.store import Gradebook
 
     with Gradebook(gradebook) as book:
+        for doc in graded:
+            book.record_grading(run_from_result(doc))
         for r, event, reason in withdrawn:
             if r.candidate_id is not None and r.case is not None:
                 book.withdraw(f"{r.candidate_id}/{r.case}", event, reason, r.sha256)

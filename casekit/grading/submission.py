@@ -1,6 +1,7 @@
 """Grading one submission of any case kind: load the answer, find its kind in the case registry, regenerate its
-world from the seed, run the kind's rubric with the kind's checks, merge the assessors' marks from the gradebook,
-and return everything the evidence shows.
+world from the seed, run the kind's rubric with the kind's checks, decide it by the marks and moderation the
+gradebook holds for this content (read only), and return everything the evidence shows, with the grading run for
+the parent process to record.
 
 The one grading notebook (``notebooks/grading/grade_case.ipynb``) calls :func:`grade_submission` and then shows
 the evidence; the same function serves tests and tools without a kernel. Pure domain: no Jupyter imports.
@@ -8,19 +9,23 @@ the evidence; the same function serves tests and tools without a kernel. Pure do
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from casekit.answers import AnswerDocument, document_sha256
+from casekit.assessment.records import GradingRun, Moderation, case_result
 from casekit.cases.kind import CaseKind
 from casekit.grading.sections import Evidence, render_evidence
 from casekit.limits import MAX_ANSWER_BYTES
 from casekit.registry import CaseRegistry, registry
-from casekit.rubric import CaseResult, CheckContext, Decision, Rubric, apply_marks, decide, run_checks
+from casekit.rubric import AssessorMark, CaseResult, CheckContext, Decision, Rubric, decide, run_checks
+from casekit.rubric.result import criterion_to_json
 from casekit.scenario import World, world_for
-from casekit.store import Gradebook, Submission
+from casekit.store import Gradebook
 
 __all__ = ["GradedCase", "grade_submission"]
 
@@ -37,6 +42,7 @@ class GradedCase:
     decision: Decision
     sha256: str
     context: CheckContext = field(repr=False)
+    run: GradingRun | None = field(default=None, repr=False)
 
     @property
     def cache(self) -> Mapping[str, Any]:
@@ -59,27 +65,42 @@ def grade_submission(
     cases: CaseRegistry | None = None,
     max_bytes: int = MAX_ANSWER_BYTES,
 ) -> GradedCase:
-    """Grade one answer file against ``rubric`` (default: its kind's packaged rubric); record it in ``gradebook``
-    (when given) with the marks kept there.
+    """Grade one answer file against ``rubric`` (default: its kind's packaged rubric), decided by the marks and
+    moderation ``gradebook`` holds for exactly this content (read only: grading records nothing; the parent process
+    records the run it returns, :attr:`GradedCase.run`).
 
     Raises :class:`~casekit.errors.AnswerError` for a malformed submission and
-    :class:`~casekit.errors.RubricError` for a malformed rubric or one of another case, before anything is recorded.
+    :class:`~casekit.errors.RubricError` for a malformed rubric or one of another case.
     """
+    from casekit import __version__
+
     kinds = cases if cases is not None else registry
     answer = kinds.load_answer(submission, max_bytes=max_bytes)
     kind = kinds.get(answer.case)
-    rub = kind.load_rubric(rubric)
+    rubric_path = Path(rubric) if rubric is not None else kind.rubric
+    rub = kind.load_rubric(rubric_path)
     if world is None:
         world = world_for(answer.org, answer.seed)
     context = kind.grading_context(answer, world)
     auto = run_checks(rub, context, registry=kind.checks)
     sha = document_sha256(answer)
-    if gradebook is not None:
-        sub = Submission(answer.candidate_id, answer.case, sha, seed=answer.seed, org=answer.org)
-        with Gradebook(gradebook) as book:
-            decision = book.record_result(sub, auto)
-            marks = book.marks(sub.key)
-        result = apply_marks(auto, marks)
-    else:
-        result, decision = auto, decide(auto)
-    return GradedCase(answer, kind, world, rub, result, decision, sha, context)
+    run = GradingRun(
+        candidate_id=answer.candidate_id,
+        case=answer.case,
+        sha256=sha,
+        rubric_id=rub.id,
+        rubric_sha256=hashlib.sha256(rubric_path.read_bytes()).hexdigest(),
+        casekit_version=__version__,
+        criteria=tuple(criterion_to_json(c) for c in auto.criteria),
+        org=answer.org,
+        seed=answer.seed,
+        source=Path(submission).name,
+    )
+    marks: list[AssessorMark] = []
+    moderation: list[Moderation] = []
+    if gradebook is not None and Path(gradebook).is_file():
+        with Gradebook(gradebook, read_only=True) as book:
+            key = f"{answer.candidate_id}/{answer.case}"
+            marks, moderation = book.marks(key, sha), book.moderations(key, sha)
+    result = case_result(run, marks, moderation)
+    return GradedCase(answer, kind, world, rub, result, decide(result), sha, context, run)

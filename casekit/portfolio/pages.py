@@ -52,8 +52,15 @@ STATIC_MIME_TYPES: tuple[str, ...] = (
     "text/plain",
 )
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-CRITERION_STATES: tuple[str, ...] = ("met", "not_yet_met", "awaiting_assessor", "error")
-DECISION_STATES: tuple[str, ...] = ("competent", "not_yet_competent", "awaiting_assessor", "failed")
+CRITERION_STATES: tuple[str, ...] = ("met", "not_yet_met", "awaiting_assessor", "in_moderation", "error")
+DECISION_STATES: tuple[str, ...] = (
+    "competent",
+    "not_yet_competent",
+    "awaiting_assessor",
+    "awaiting_moderation",
+    "awaiting_signoff",
+    "failed",
+)
 PORTFOLIO_TEMPLATE = "casekit_portfolio"
 
 

@@ -29,9 +29,11 @@ from casekit.i18n import t
 from casekit.rubric.result import CaseResult, CriterionResult
 from casekit.standard import load_standard
 
-__all__ = ["OUTCOMES", "Decision", "Outcome", "Reason", "decide", "decision_from_json", "render_reasons"]
+__all__ = ["OUTCOMES", "PENDING", "Decision", "Outcome", "Reason", "decide", "decision_from_json", "render_reasons"]
 
-Outcome = Literal["competent", "not_yet_competent", "awaiting_assessor"]
+Outcome = Literal["competent", "not_yet_competent", "awaiting_assessor", "awaiting_moderation"]
+#: States that are not settled yet: never counted as met, and a decision they could still change is pending.
+PENDING: Final = frozenset({"awaiting_assessor", "in_moderation"})
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 
 # Catalog key of the reason for an element of each kind that no met criterion evidences.
@@ -107,8 +109,8 @@ def decide(results: CaseResult | Iterable[CaseResult], *, require: Iterable[str]
     met = sum(1 for c in criteria if c.state == "met")
     if not _blocked(criteria, required, settled={"met"}):
         return Decision("competent", (), met, len(criteria))
-    pending = any(c.state == "awaiting_assessor" for c in criteria)
-    could_settle = pending and not _blocked(criteria, required, settled={"met", "awaiting_assessor"})
+    pending = any(c.state in PENDING for c in criteria)
+    could_settle = pending and not _blocked(criteria, required, settled={"met", *PENDING})
     reasons = [
         *(
             Reason("rubric.reason_essential_not_met", {"criterion": c.id})
@@ -118,8 +120,15 @@ def decide(results: CaseResult | Iterable[CaseResult], *, require: Iterable[str]
         *_uncovered(criteria, required),
         *(Reason("rubric.reason_check_error", {"criterion": c.id}) for c in criteria if c.state == "error"),
         *(Reason("rubric.reason_awaiting", {"criterion": c.id}) for c in criteria if c.state == "awaiting_assessor"),
+        *(Reason("rubric.reason_in_moderation", {"criterion": c.id}) for c in criteria if c.state == "in_moderation"),
     ]
-    return Decision("awaiting_assessor" if could_settle else "not_yet_competent", tuple(reasons), met, len(criteria))
+    if not could_settle:
+        outcome: Outcome = "not_yet_competent"
+    elif any(c.state == "awaiting_assessor" for c in criteria):
+        outcome = "awaiting_assessor"
+    else:
+        outcome = "awaiting_moderation"
+    return Decision(outcome, tuple(reasons), met, len(criteria))
 
 
 def render_reasons(decision: Decision, lang: str | None = None) -> list[str]:

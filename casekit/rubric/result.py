@@ -33,7 +33,7 @@ __all__ = [
     "result_to_json",
 ]
 
-State = Literal["met", "not_yet_met", "awaiting_assessor", "error"]
+State = Literal["met", "not_yet_met", "awaiting_assessor", "in_moderation", "error"]
 MarkResult = Literal["met", "not_yet_met"]
 AutoState = Literal["met", "not_yet_met", "error"]
 

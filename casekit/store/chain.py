@@ -1,4 +1,4 @@
-"""The hash chains that make the gradebook's logs tamper-evident.
+"""The hash chains that make the gradebook's records tamper-evident.
 
 Each row of an append-only table stores ``row_hash = SHA-256(prev_hash + "\\n" + canonical JSON of its content)``,
 where ``prev_hash`` is the ``row_hash`` of the row before it (:data:`GENESIS` for the first). Editing, inserting or
@@ -15,12 +15,53 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-__all__ = ["GENESIS", "GRADING_FIELDS", "MARK_FIELDS", "Log", "append", "grading_hash", "head", "mark_hash", "row_hash"]
+__all__ = ["CHAINS", "GENESIS", "Log", "append", "head", "row_hash"]
 
 GENESIS: Final = "0" * 64
-Log = Literal["marks", "gradings"]
-MARK_FIELDS: Final = ("submission_key", "criterion_id", "assessor", "result", "reason", "time", "recorded_at")
-GRADING_FIELDS: Final = ("submission_key", "event", "sha256", "rubric_id", "result", "reason", "recorded_at")
+Log = Literal["gradings", "marks", "moderations", "signoffs", "reports", "questioning"]
+
+#: Every append-only record, with the columns its hash covers and the column that orders it.
+CHAINS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "gradings": (
+        "grading_id",
+        (
+            "submission_key",
+            "event",
+            "attempt",
+            "sha256",
+            "rubric_id",
+            "rubric_sha256",
+            "casekit_version",
+            "result",
+            "reason",
+            "recorded_at",
+        ),
+    ),
+    "marks": (
+        "mark_id",
+        ("submission_key", "content_sha256", "criterion_id", "assessor", "result", "reason", "time", "recorded_at"),
+    ),
+    "moderations": (
+        "moderation_id",
+        (
+            "submission_key",
+            "content_sha256",
+            "criterion_id",
+            "moderator",
+            "action",
+            "outcome",
+            "reason",
+            "time",
+            "recorded_at",
+        ),
+    ),
+    "signoffs": (
+        "signoff_id",
+        ("candidate_id", "assessor", "role", "statement", "digest", "time", "recorded_at"),
+    ),
+    "reports": ("report_id", ("candidate_id", "author", "role", "document", "recorded_at")),
+    "questioning": ("record_id", ("candidate_id", "assessor", "document", "recorded_at")),
+}
 
 
 def row_hash(prev_hash: str, content: Mapping[str, Any], fields: tuple[str, ...]) -> str:
@@ -29,23 +70,16 @@ def row_hash(prev_hash: str, content: Mapping[str, Any], fields: tuple[str, ...]
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
-def mark_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    return row_hash(prev_hash, content, MARK_FIELDS)
-
-
-def grading_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    return row_hash(prev_hash, content, GRADING_FIELDS)
-
-
 def head(db: sqlite3.Connection, table: Log) -> str:
     """The ``row_hash`` of the last row of ``table`` (:data:`GENESIS` when it is empty)."""
-    row = db.execute(f"SELECT row_hash FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
+    order = CHAINS[table][0]
+    row = db.execute(f"SELECT row_hash FROM {table} ORDER BY {order} DESC LIMIT 1").fetchone()
     return GENESIS if row is None else str(row[0])
 
 
 def append(db: sqlite3.Connection, table: Log, row: Mapping[str, Any]) -> str:
     """Insert ``row`` at the end of the chain ``table`` (in the caller's transaction); returns its hash."""
-    fields = MARK_FIELDS if table == "marks" else GRADING_FIELDS
+    fields = CHAINS[table][1]
     prev = head(db, table)
     digest = row_hash(prev, row, fields)
     columns = ", ".join((*fields, "prev_hash", "row_hash"))

@@ -8,19 +8,23 @@ reader never sees half a grading.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 from casekit.errors import GradebookError
 from casekit.i18n import t
 from casekit.store.schema import SCHEMA, SCHEMA_VERSION, statements, upgrade
 
-__all__ = ["Database", "explain"]
+__all__ = ["Database", "explain", "sqlite_errors"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # SQLite's primary result codes (an extended code keeps them in its low byte)
 _BUSY, _LOCKED, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 10, 11, 13, 14, 26
@@ -52,16 +56,27 @@ class Database:
     """One connection to the gradebook file at ``path``; the schema is created in a new file and upgraded in an
     old one. Open one per process, never pass it to another."""
 
-    def __init__(self, path: str | os.PathLike[str], timeout: float) -> None:
+    def __init__(self, path: str | os.PathLike[str], timeout: float, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._timeout = timeout
         try:
-            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            if read_only:
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise explain(self.path, exc) from None
         try:
-            self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if read_only:
+                if self._version(self.conn) != SCHEMA_VERSION:
+                    raise GradebookError(
+                        t("gradebook.unknown_version", path=str(self.path), found=self._version(self.conn),
+                          version=SCHEMA_VERSION)
+                    )  # fmt: skip
+                return
+            self.conn.execute("PRAGMA foreign_keys = ON")
             self._retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self._ensure_schema()
         except sqlite3.Error as exc:
@@ -144,3 +159,18 @@ class Database:
                 t("gradebook.unknown_version", path=str(self.path), found=version, version=SCHEMA_VERSION)
             )
         return version
+
+
+def sqlite_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Tell any SQLite failure in ``method`` as a GradebookError naming the file (never a traceback)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # a bug in the caller (a closed gradebook, a wrong binding), not a state of the file
+        except sqlite3.Error as exc:
+            raise explain(getattr(args[0], "path", Path("?")), exc) from None
+
+    return wrapper

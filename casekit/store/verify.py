@@ -1,5 +1,6 @@
 """Checking a gradebook against itself: the append-only triggers are in place, each hash chain is unbroken, marks
-are in time order, and the current results and decisions are what the log and the marks give.
+are in time order, and the current state of each submission (its status, its latest content, its attempts) is what
+the gradings log says.
 
 Each thing that does not hold is one :class:`Discrepancy`: where (a table and row, or a submission) and what, in
 either language. An empty list means the gradebook is as casekit wrote it (or was rewritten by someone who also
@@ -8,17 +9,15 @@ recomputed every hash: see :mod:`casekit.store.chain`).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from casekit.i18n import t
-from casekit.rubric.decision import decide, decision_from_json
-from casekit.rubric.result import AssessorMark, CaseResult, criterion_from_json
-from casekit.store.chain import GENESIS, GRADING_FIELDS, MARK_FIELDS, row_hash
-from casekit.store.gradebook import CLOCK_SKEW, Gradebook, _with_marks
+from casekit.rubric.result import AssessorMark
+from casekit.store.chain import CHAINS, GENESIS, row_hash
+from casekit.store.gradebook import CLOCK_SKEW, Gradebook
 from casekit.store.schema import TRIGGERS
 
 __all__ = ["Discrepancy", "verify_gradebook"]
@@ -46,7 +45,8 @@ def _triggers(db: sqlite3.Connection) -> list[Discrepancy]:
     return out
 
 
-def _chain(db: sqlite3.Connection, table: str, id_column: str, fields: tuple[str, ...]) -> list[Discrepancy]:
+def _chain(db: sqlite3.Connection, table: str) -> list[Discrepancy]:
+    id_column, fields = CHAINS[table]
     rows = db.execute(
         f"SELECT {id_column}, {', '.join(fields)}, prev_hash, row_hash FROM {table} ORDER BY {id_column}"
     ).fetchall()
@@ -82,35 +82,28 @@ def _mark_order(db: sqlite3.Connection) -> list[Discrepancy]:
     return out
 
 
-def _state(book: Gradebook, db: sqlite3.Connection) -> list[Discrepancy]:
-    """Each submission's current results and decision against its latest logged event and its marks."""
+def _state(db: sqlite3.Connection) -> list[Discrepancy]:
+    """Each submission's status and current content against its latest logged event and its attempts."""
     out = []
-    events = {
-        key: (event, rubric_id, result)
-        for key, event, rubric_id, result in db.execute(
-            "SELECT submission_key, event, rubric_id, result FROM gradings g WHERE grading_id ="
+    latest = {
+        str(key): (str(event), int(attempt), str(sha))
+        for key, event, attempt, sha in db.execute(
+            "SELECT submission_key, event, attempt, sha256 FROM gradings g WHERE grading_id ="
             " (SELECT max(grading_id) FROM gradings WHERE submission_key = g.submission_key)"
         ).fetchall()
     }
-    for key, case_id, status in db.execute("SELECT submission_key, case_id, status FROM submissions").fetchall():
+    attempts = {(str(k), int(n)): str(s) for k, n, s in db.execute("SELECT submission_key, n, sha256 FROM attempts")}
+    for key, status, sha in db.execute("SELECT submission_key, status, sha256 FROM submissions").fetchall():
         where = f"submission {key}"
-        event = events.get(key)
-        expected_status = "recorded" if event is None else event[0]
-        if status != expected_status:
-            out.append(Discrepancy(where, "verify.status", {"status": status, "expected": expected_status}))
-        stored = db.execute("SELECT decision FROM decisions WHERE submission_key = ?", (key,)).fetchone()
-        base = Gradebook._base(db, key)
-        if event is None or event[0] != "graded":
-            if stored is not None or base is not None:
-                out.append(Discrepancy(where, "verify.decision_without_grading"))
-            continue
-        logged = CaseResult(event[1], case_id, tuple(criterion_from_json(c) for c in json.loads(event[2])))
-        if base is None or base != logged:
-            out.append(Discrepancy(where, "verify.results_changed"))
-            continue
-        expected = decide(_with_marks(logged, Gradebook._history(db, key)))
-        if stored is None or decision_from_json(json.loads(stored[0])) != expected:
-            out.append(Discrepancy(where, "verify.decision_changed", {"expected": expected.outcome}))
+        event = latest.get(key)
+        expected = "recorded" if event is None else event[0]
+        if status != expected:
+            out.append(Discrepancy(where, "verify.status", {"status": status, "expected": expected}))
+        if event is not None and event[0] == "graded":
+            if attempts.get((key, event[1])) != event[2]:
+                out.append(Discrepancy(where, "verify.attempt_changed", {"attempt": event[1]}))
+            if sha != event[2]:
+                out.append(Discrepancy(where, "verify.content_changed"))
     return out
 
 
@@ -119,8 +112,7 @@ def verify_gradebook(book: Gradebook) -> list[Discrepancy]:
     with book._db.snapshot() as db:
         return [
             *_triggers(db),
-            *_chain(db, "marks", "mark_id", MARK_FIELDS),
-            *_chain(db, "gradings", "grading_id", GRADING_FIELDS),
+            *(d for table in CHAINS for d in _chain(db, table)),
             *_mark_order(db),
-            *_state(book, db),
+            *_state(db),
         ]

@@ -1,0 +1,1 @@
+"""Shipped inside casekit as ``casekit.assets.plans`` (see ``casekit/assets/__init__.py``)."""
