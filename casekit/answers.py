@@ -34,12 +34,18 @@ from casekit.validation import ORG_NAME, got, pydantic_problems
 __all__ = [
     "ANSWER_MIME",
     "ANSWER_SCHEMA",
+    "DECLARATION_STATEMENT",
+    "HEADER_FIELDS",
     "SAFE_ID",
     "AnswerDocument",
     "AnswerSchema",
+    "Declaration",
+    "DeclaredAnswer",
     "Upgrade",
+    "body_sha256",
     "document_sha256",
     "dumps_answer",
+    "is_safe_id",
     "load_answer",
     "parse_answer",
     "read_answer_json",
@@ -51,6 +57,20 @@ ANSWER_SCHEMA = "casekit-answer"
 #: The MIME type of an answer document shown as a notebook output (what a candidate's save leaves in the notebook).
 ANSWER_MIME = "application/vnd.casekit.answer+json"
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def is_safe_id(value: str) -> bool:
+    """Whether ``value`` may be a candidate id: :data:`SAFE_ID` and no ``..`` (the id names files and folders in a
+    batch: no path separators, no '..', nothing a shell would expand)."""
+    return SAFE_ID.fullmatch(value) is not None and ".." not in value
+
+
+#: The fields of the header (and the declaration): what :func:`body_sha256` leaves out.
+HEADER_FIELDS = ("schema", "schema_version", "case", "candidate_id", "org", "seed", "lang", "declaration")
+#: The id of the authenticity declaration's text (catalog ``declaration.own_work_1``): a document records
+#: which text its candidate agreed to, so a later rewording never changes what an old document declared.
+DECLARATION_STATEMENT = "own_work/1"
+
 
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns a document of schema version ``v`` (a plain mapping) into one of version ``v + 1``."""
@@ -72,8 +92,7 @@ class AnswerDocument(BaseModel):
     @field_validator("candidate_id")
     @classmethod
     def _safe_id(cls, value: str) -> str:
-        # the id names files and folders in a batch: no path separators, no '..', nothing a shell would expand
-        if not SAFE_ID.fullmatch(value) or ".." in value:
+        if not is_safe_id(value):
             raise PydanticCustomError("casekit_safe_id", "unsafe candidate id")
         return value
 
@@ -91,6 +110,64 @@ class AnswerDocument(BaseModel):
         if value not in ("zh-TW", "en"):
             raise PydanticCustomError("casekit_lang", "unsupported language")
         return value
+
+
+class Declaration(BaseModel):
+    """The candidate's declaration that the answer is their own work (the authenticity rule of evidence): which
+    text they agreed to, and when (UTC, ISO 8601)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    statement: str = DECLARATION_STATEMENT
+    agreed: bool
+    time: str = Field(max_length=40)
+
+    @field_validator("statement")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value != DECLARATION_STATEMENT:
+            raise PydanticCustomError("casekit_declaration", "a declaration casekit knows")
+        return value
+
+    @field_validator("agreed")
+    @classmethod
+    def _agreed(cls, value: bool) -> bool:
+        if value is not True:  # a declaration not agreed to is no declaration: leave it out instead
+            raise PydanticCustomError("casekit_declaration_agreed", "agreed: true")
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        import datetime as dt
+
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("casekit_time", "an ISO-8601 time") from None
+        if moment.tzinfo is None:
+            raise PydanticCustomError("casekit_time", "an ISO-8601 time") from None
+        return value
+
+    def text(self, lang: str | None = None) -> str:
+        """The declaration's words in ``lang``."""
+        return t("declaration.own_work_1", lang)
+
+
+class DeclaredAnswer(AnswerDocument):
+    """A header with the candidate's authenticity declaration (``None`` when they have not made it): the header of
+    answer schemas from the version that introduced it (T4: schema version 2)."""
+
+    declaration: Declaration | None = None
+
+
+def body_sha256(doc: AnswerDocument) -> str:
+    """The SHA-256 of a document's body: everything but the header and the declaration. Two candidates whose
+    documents have the same body gave the same answer, whatever ids, worlds or languages their headers name."""
+    data = json.loads(dumps_answer(doc))
+    body = {k: v for k, v in data.items() if k not in HEADER_FIELDS}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ __all__ = [
     "NotFoundError",
     "PlanError",
     "Problem",
+    "RosterError",
     "RubricError",
     "ScenarioError",
     "SpecError",
@@ -146,6 +147,11 @@ class StandardDataError(SpecError):
 
 class PlanError(SpecError):
     """An assessment plan is malformed: every problem (syntax, unit elements, unknown kinds, rubrics) together."""
+
+
+class RosterError(SpecError):
+    """A candidates file or a roster is malformed: every problem (bad or repeated ids, unknown organisations, fields
+    of the roster document) together."""
 
 
 class RubricError(SpecError):

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,21 @@ def run_casekit_many(calls: Sequence[Sequence[str]]) -> list[subprocess.Complete
     """Several ``run_casekit`` calls, run side by side (each is mostly interpreter start-up); results in order."""
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         return list(pool.map(lambda args: run_casekit(*args), calls))
+
+
+def offline(page: Any) -> list[str]:
+    """Make a Playwright ``page`` refuse every request but ``file://`` ones; the list of URLs it refused."""
+    refused: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    return refused
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:

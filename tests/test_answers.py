@@ -72,9 +72,9 @@ def test_every_problem_at_once() -> None:
 
 def test_wrong_schema_version_is_refused_clearly() -> None:
     with pytest.raises(AnswerError) as info:
-        registry.parse_answer(_doc(schema_version=2), "s.json")
+        registry.parse_answer(_doc(schema_version=3), "s.json")
     text = info.value.render("en")
-    assert "schema_version" in text and "(got 2)" in text and "T4 (1)" in text
+    assert "schema_version" in text and "(got 3)" in text and "T4 (1, 2)" in text
 
 
 def test_unknown_case_and_missing_marker() -> None:

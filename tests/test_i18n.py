@@ -28,7 +28,7 @@ FSTRING_KEYS = {
 
 
 # "gradebook.sqlite" names a file, not a message
-FILE_SUFFIXES = {"csv", "db", "html", "ipynb", "json", "md", "py", "sqlite", "txt", "yaml", "yml", "zip"}
+FILE_SUFFIXES = {"csv", "db", "html", "ipynb", "json", "key", "md", "py", "sqlite", "txt", "xlsx", "yaml", "yml", "zip"}
 
 
 def _placeholders(text: str) -> set[str]:

@@ -446,7 +446,10 @@ def test_18_files_casekit_writes_get_the_umask_mode(tmp_path: Path) -> None:
         casekit.atomic.file_mode.cache_clear()
 
 
-def test_a_submission_in_the_gradebook_claims_its_own_sha() -> None:
+def test_a_submission_in_the_gradebook_claims_its_own_sha(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         Submission("c", "T4", "not-a-sha")
-    assert dumps_answer(registry.load_answer(STRONG)) == STRONG.read_text(encoding="utf-8")
+    current = tmp_path / "current.json"  # a current document reads back to exactly its bytes (its SHA is stable)
+    current.write_text(dumps_answer(registry.load_answer(STRONG)), encoding="utf-8")
+    assert dumps_answer(registry.load_answer(current)) == current.read_text(encoding="utf-8")
+    assert registry.load_answer(current).schema_version == 2  # the v1 fixture was upgraded on reading

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from casekit import assets
 from casekit.cases.kind import CaseKind
@@ -36,6 +35,7 @@ __all__ = [
     "Plan",
     "load_plan",
     "parse_plan",
+    "plan_source",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -43,13 +43,8 @@ DEFAULT_PLAN: Final = "BGM4R0172v2.yaml"
 Role = Literal["assessor", "moderator"]
 
 
-def _method(value: str) -> str:
-    if value not in [m.id for m in load_standard().of_kind("method")]:
-        raise PydanticCustomError("casekit_method_id", "a method", {"allowed": "M1, M2, M3"})
-    return value
-
-
-Method = Annotated[StrictStr, AfterValidator(_method)]
+#: A method id (M1-M3), checked against the unit with the plan's other problems (:func:`_problems`).
+Method = StrictStr
 
 
 class _Model(BaseModel):
@@ -103,6 +98,7 @@ class Plan:
     kinds: Mapping[str, CaseKind]
     rubrics: Mapping[str, Rubric]
     rubric_paths: Mapping[str, Path]
+    rubric_sha256: Mapping[str, str]
 
     @property
     def id(self) -> str:
@@ -181,10 +177,17 @@ def _problems(model: PlanModel, source: Path, kinds: CaseRegistry) -> tuple[list
     unit = load_standard()
     if model.unit != unit.code:
         problems.append(Problem(src, "unit", "expect.one_of", repr(model.unit), {"expected": unit.code}))
+    methods = [m.id for m in unit.of_kind("method")]
+    allowed = {"allowed": ", ".join(methods)}
+    for i, m in enumerate(model.coverage.methods):
+        if m not in methods:
+            problems.append(Problem(src, f"coverage.methods[{i}]", "expect.method_id", repr(m), allowed))
     seen: dict[str, int] = {}
-    resolved: dict[str, Any] = {"kinds": {}, "rubrics": {}, "paths": {}}
+    resolved: dict[str, Any] = {"kinds": {}, "rubrics": {}, "paths": {}, "shas": {}}
     for i, c in enumerate(model.components):
         where = f"components[{i}]"
+        if c.method not in methods:
+            problems.append(Problem(src, f"{where}.method", "expect.method_id", repr(c.method), allowed))
         if c.id in seen:
             problems.append(Problem(src, f"{where}.id", "expect.unique_component", repr(c.id)))
         seen[c.id] = i
@@ -201,6 +204,7 @@ def _problems(model: PlanModel, source: Path, kinds: CaseRegistry) -> tuple[list
             problems.append(Problem(src, f"{where}.rubric", "expect.plan_rubric", exc.render()[:200]))
             continue
         resolved["kinds"][c.id], resolved["rubrics"][c.id], resolved["paths"][c.id] = kind, rubric, path.resolve()
+        resolved["shas"][c.id] = hashlib.sha256(path.read_bytes()).hexdigest()
     return problems, resolved
 
 
@@ -216,10 +220,22 @@ def parse_plan(text: str, source: str | os.PathLike[str], *, kinds: CaseRegistry
     if problems:
         raise PlanError(problems)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Plan(model, path, sha, resolved["kinds"], resolved["rubrics"], resolved["paths"])
+    return Plan(model, path, sha, resolved["kinds"], resolved["rubrics"], resolved["paths"], resolved["shas"])
+
+
+def plan_source(path: str | os.PathLike[str] | None) -> Path:
+    """The plan file ``path`` names: the packaged default for ``None`` or ``"default"``; a packaged plan by name
+    (``"t4-only"``); else the path itself (whose absence the loader reports)."""
+    if path is None or str(path) == "default":
+        return assets.plan(DEFAULT_PLAN)
+    given = Path(path)
+    if given.suffix in (".yaml", ".yml") or given.exists() or os.sep in str(path):
+        return given
+    packaged = assets.plans_dir() / f"{path}.yaml"
+    return packaged if packaged.is_file() else given
 
 
 def load_plan(path: str | os.PathLike[str] | None = None, *, kinds: CaseRegistry | None = None) -> Plan:
-    """The plan at ``path`` (default: the packaged ``plans/BGM4R0172v2.yaml``)."""
-    source = Path(path) if path is not None else assets.plan(DEFAULT_PLAN)
+    """The plan ``path`` names (:func:`plan_source`; default: the packaged ``plans/BGM4R0172v2.yaml``)."""
+    source = plan_source(path)
     return parse_plan(read_text_file(source, PlanError), source, kinds=kinds)

@@ -44,12 +44,16 @@ def parse_time(text: str) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One version of a candidate's answer to a case: its number (1, 2, ...), content SHA-256 and when recorded."""
+    """One version of a candidate's answer to a case: its number (1, 2, ...), content SHA-256, when recorded, the
+    file it came from, the SHA-256 of its body (the answer without its header: what two candidates' identical
+    answers share) and when its candidate declared it their own work (``""``: no declaration)."""
 
     n: int
     sha256: str
     recorded_at: str
     source: str = ""
+    body_sha256: str = ""
+    declared_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class GradingRun:
     source: str = ""
     attempt: int = 0
     recorded_at: str = ""
+    body_sha256: str = ""
+    declared_at: str = ""
 
     @property
     def key(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import ValidationError
 
-from casekit.answers import AnswerDocument, save_answer
+from casekit.answers import AnswerDocument, Declaration, save_answer
 from casekit.errors import AnswerError, UsageError
 from casekit.i18n import normalise_lang, t
 from casekit.scenario import World, world_for
@@ -44,6 +44,8 @@ class Case(ABC, Generic[A]):
         self.candidate_id = candidate_id
         self.lang = normalise_lang(lang)
         self._world = world
+        #: The candidate's authenticity declaration, when they have made it (:meth:`declare`).
+        self.declaration: Declaration | None = None
 
     @property
     def world(self) -> World:
@@ -53,8 +55,23 @@ class Case(ABC, Generic[A]):
         return self._world
 
     def header(self) -> dict[str, Any]:
-        """The fields every answer document starts with."""
-        return {"candidate_id": self.candidate_id, "org": self.org, "seed": self.seed, "lang": self.lang}
+        """The fields every answer document starts with (and the declaration, when the kind's answers have one)."""
+        header: dict[str, Any] = {"candidate_id": self.candidate_id, "org": self.org, "seed": self.seed}
+        header["lang"] = self.lang
+        if "declaration" in self.answer_model.model_fields:
+            header["declaration"] = self.declaration
+        return header
+
+    def declare(self, agreed: bool, time: str | None = None) -> None:
+        """Record (``agreed``) or withdraw the candidate's declaration that the answer is their own work, at
+        ``time`` (now, UTC, by default)."""
+        import datetime as dt
+
+        if not agreed:
+            self.declaration = None
+            return
+        stamp = time or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        self.declaration = Declaration(agreed=True, time=stamp)
 
     def to_answer(self, source: str = "answer") -> A:
         """The answer document; raises AnswerError naming every problem (``source`` names it in messages)."""
@@ -71,6 +88,7 @@ class Case(ABC, Generic[A]):
     def from_answer(cls, doc: A, *, world: World | None = None) -> Self:
         """Resume a saved case from its answer document."""
         case = cls(doc.org, doc.seed, doc.candidate_id, doc.lang, world=world)
+        case.declaration = getattr(doc, "declaration", None)
         case._resume(doc)
         return case
 

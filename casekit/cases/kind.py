@@ -53,11 +53,14 @@ class Profiles:
     """Simulated candidates of known quality: the demo's cohort and the rubric's test fixtures.
 
     ``flaw_targets`` maps each profile to the automatic criteria its one flaw makes not yet met (none for a strong
-    candidate); ``build`` works the case as the profile would, through the same case API as the widgets.
+    candidate); ``build`` works the case as the profile would, through the same case API as the widgets;
+    ``assessor_view`` maps a profile to the assessor-judged criteria a careful assessor would find not yet met in
+    its answer (the demo's simulated assessor marks the rest met).
     """
 
     flaw_targets: Mapping[str, frozenset[str]]
     build: ProfileBuilder
+    assessor_view: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from casekit.cli import answer, cases, demo, grade, judge, scenario, standard, verify
+from casekit.cli import answer, assessment, cases, demo, grade, judge, roster, scenario, standard, verify
 from casekit.cli.base import EXIT_OK, EXIT_USAGE, Parser, lang_from_argv, lang_type, say
 from casekit.errors import CasekitError
 from casekit.i18n import LANGS, set_lang, t
@@ -19,7 +19,7 @@ from casekit.i18n import LANGS, set_lang, t
 __all__ = ["build_parser", "main"]
 
 #: The command groups, in the order ``casekit --help`` lists them.
-GROUPS = (standard, scenario, cases, grade, judge, verify, answer, demo)
+GROUPS = (standard, scenario, cases, grade, judge, roster, assessment, verify, answer, demo)
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:

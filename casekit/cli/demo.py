@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from casekit.cli.base import ProgressBar, add_command, bounded_int, print_outcomes, say
-from casekit.cli.grade import JOBS
+from casekit.cli.grade import JOBS, print_units
 from casekit.i18n import t
 
 __all__ = ["add_parser"]
@@ -19,6 +19,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--case", action="append", dest="cases", metavar="KIND", help=t("cli.help_demo_case"))
     p.add_argument("--org", default="bank-cards", metavar="NAME", help=t("cli.help_org_demo"))
     p.add_argument("--jobs", type=JOBS, default=2, metavar="N", help=t("cli.help_jobs"))
+    p.add_argument("--plan", metavar="PLAN", help=t("cli.help_demo_plan"))
     p.set_defaults(func=run)
 
 
@@ -35,7 +36,10 @@ def run(args: argparse.Namespace, lang: str) -> int:
         lang=lang,
         org=args.org,
         jobs_n=args.jobs,
+        plan_path=args.plan,
         progress=ProgressBar(),
         on_candidate=announce,
     )
-    return print_outcomes(outcomes, args.out, lang)
+    code = print_outcomes(outcomes, args.out, lang)
+    print_units(outcomes.units, lang)
+    return code

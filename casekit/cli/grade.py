@@ -1,11 +1,13 @@
-"""``casekit grade``: grade a folder of submissions of any case kinds."""
+"""``casekit grade``: grade a folder of submissions of any case kinds, then decide each candidate's unit;
+``casekit unit``: decide the units again from the gradebook (after marks, moderation or sign-offs)."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from casekit.cli.base import ProgressBar, add_command, bounded_int, print_outcomes
+from casekit.cli.base import EXIT_OK, ProgressBar, add_command, bounded_int, print_outcomes, say, table
 from casekit.i18n import t
 from casekit.limits import MAX_ANSWER_BYTES, MAX_JOBS, MAX_TIMEOUT
 
@@ -31,7 +33,14 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--rubric", action="append", default=[], metavar="[KIND=]PATH", help=t("cli.help_rubric"))
     p.add_argument("--max-size", type=MAX_SIZE, default=MAX_ANSWER_BYTES, metavar="BYTES", help=t("cli.help_max_size"))
+    p.add_argument("--roster", metavar="ROSTER", help=t("cli.help_roster"))
+    p.add_argument("--plan", metavar="PLAN", help=t("cli.help_plan"))
     p.set_defaults(func=run_grade)
+
+    p = add_command(sub, "unit", common, "cli.help_unit")
+    p.add_argument("out", metavar="OUT_DIR", help=t("cli.help_unit_out"))
+    p.add_argument("--plan", metavar="PLAN", help=t("cli.help_plan"))
+    p.set_defaults(func=run_unit)
 
 
 def run_grade(args: argparse.Namespace, lang: str) -> int:
@@ -46,5 +55,40 @@ def run_grade(args: argparse.Namespace, lang: str) -> int:
         rubrics=choose_rubrics(args.rubric),
         progress=ProgressBar(),
         max_bytes=args.max_size,
+        roster=args.roster,
+        plan_path=args.plan,
     )
-    return print_outcomes(outcomes, args.out, lang)
+    code = print_outcomes(outcomes, args.out, lang)
+    print_units(outcomes.units, lang)
+    return code
+
+
+def run_unit(args: argparse.Namespace, lang: str) -> int:
+    """Decide every candidate's unit again from the gradebook in OUT_DIR and write their pages and the index."""
+    from pathlib import Path
+
+    from casekit.errors import UsageError
+    from casekit.execution.batch import rebuild_units
+
+    root = Path(args.out)
+    if not (root / "gradebook.sqlite").is_file():
+        raise UsageError(t("cli.no_gradebook", lang, path=str(root / "gradebook.sqlite")))
+    units = rebuild_units(root, lang, plan_path=args.plan)
+    print_units(units, lang)
+    say(t("cli.units_done", lang, n=len(units), index=str(root.resolve() / "index.html")))
+    return EXIT_OK
+
+
+def print_units(units: Sequence[Mapping[str, Any]], lang: str) -> None:
+    """One line per candidate: the unit outcome, and what the evidence says while it awaits sign-off; then each
+    flag for the assessor (an answer identical to another candidate's) on stderr."""
+    if not units:
+        return
+    rows: list[Sequence[str]] = [tuple(t(f"cli.col_{h}", lang) for h in ("candidate", "unit", "evidence"))]
+    for doc in units:
+        rows.append((str(doc["candidate_id"]), str(doc["label"]), str(doc["evidence_label"])))
+    say("")
+    say(table(rows))
+    for doc in units:
+        for flag in doc.get("flags", []):
+            say(t("cli.flag_line", lang, candidate=doc["candidate_id"], text=flag["text"]), err=True)

@@ -1,7 +1,8 @@
 """The assessors' judgements, each recorded in the gradebook with who, when and why: ``casekit mark`` (the primary
 assessor's judgement of a criterion), ``casekit carry`` (an assessor's marks carried to a resubmission),
 ``casekit moderate`` (a moderator's agreement, disagreement or resolution) and ``casekit signoff`` (a declaration
-bound to the unit decision it signs)."""
+bound to the digest of the unit decision it signs; refused while the decision still awaits an assessor or a
+moderator)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from casekit.i18n import t
 if TYPE_CHECKING:
     from casekit.store import Gradebook
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "open_gradebook", "submission_key"]
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -43,6 +44,15 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help=t("cli.help_reason"))
     p.set_defaults(func=run_carry)
 
+    p = add_command(sub, "signoff", common, "cli.help_signoff")
+    p.add_argument("gradebook", metavar="GRADEBOOK", help=t("cli.help_gradebook"))
+    p.add_argument("candidate", metavar="CANDIDATE_ID", help=t("cli.help_candidate"))
+    p.add_argument("--assessor", required=True, help=t("cli.help_signer"))
+    p.add_argument("--role", required=True, choices=["assessor", "moderator"], help=t("cli.help_role"))
+    p.add_argument("--statement", required=True, help=t("cli.help_statement"))
+    p.add_argument("--plan", metavar="PLAN", help=t("cli.help_plan"))
+    p.set_defaults(func=run_signoff)
+
 
 def _target(p: argparse.ArgumentParser) -> None:
     p.add_argument("gradebook", metavar="GRADEBOOK", help=t("cli.help_gradebook"))
@@ -55,7 +65,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _open(path: str, lang: str) -> Gradebook:
+def open_gradebook(path: str, lang: str) -> Gradebook:
     from casekit.errors import UsageError
     from casekit.store import Gradebook
 
@@ -68,7 +78,7 @@ def run_mark(args: argparse.Namespace, lang: str) -> int:
     from casekit.cohort.records import current_decision
     from casekit.rubric import AssessorMark
 
-    with _open(args.gradebook, lang) as book:
+    with open_gradebook(args.gradebook, lang) as book:
         key = submission_key(book, args.candidate, args.criterion, args.case, lang)
         book.add_mark(key, AssessorMark(args.criterion, args.assessor, args.result, args.reason, _now()))
         decision = current_decision(book, key)
@@ -82,7 +92,7 @@ def run_moderate(args: argparse.Namespace, lang: str) -> int:
     from casekit.assessment.records import Moderation
     from casekit.cohort.records import current_decision
 
-    with _open(args.gradebook, lang) as book:
+    with open_gradebook(args.gradebook, lang) as book:
         key = submission_key(book, args.candidate, args.criterion, args.case, lang)
         record = Moderation(
             args.criterion, args.moderator, args.action, args.reason, _now(), outcome=args.outcome or ""
@@ -95,10 +105,34 @@ def run_moderate(args: argparse.Namespace, lang: str) -> int:
 
 
 def run_carry(args: argparse.Namespace, lang: str) -> int:
-    with _open(args.gradebook, lang) as book:
+    with open_gradebook(args.gradebook, lang) as book:
         key = f"{args.candidate}/{args.case}"
         n = book.carry_marks(key, args.assessor, args.reason)
     say(t("cli.carried", lang, key=key, n=n))
+    return EXIT_OK
+
+
+def run_signoff(args: argparse.Namespace, lang: str) -> int:
+    from casekit.assessment.records import SignOff
+    from casekit.assessment.unit import unit_reasons
+    from casekit.cohort.plans import cohort_plan
+    from casekit.cohort.unit import unit_decision
+    from casekit.errors import UsageError
+
+    with open_gradebook(args.gradebook, lang) as book:
+        if args.candidate not in dict(book.candidates()):
+            raise UsageError(t("cli.unknown_candidate", lang, candidate=args.candidate))
+        plan = cohort_plan(book, args.plan)
+        _inputs, decision = unit_decision(book, plan, args.candidate)
+        if decision.evidence_outcome not in ("competent", "not_yet_competent"):
+            why = "; ".join(unit_reasons(decision.to_json(), lang))
+            label = t(f"rubric.decision_{decision.evidence_outcome}", lang)
+            raise UsageError(t("cli.nothing_to_sign", lang, candidate=args.candidate, outcome=label, reasons=why))
+        book.add_signoff(SignOff(args.candidate, args.assessor, args.role, args.statement, decision.digest, _now()))
+        _inputs, after = unit_decision(book, plan, args.candidate)
+    evidence = t(f"rubric.decision_{after.evidence_outcome}", lang)
+    say(t("cli.signed", lang, candidate=args.candidate, role=args.role, evidence=evidence, outcome=after.label(lang),
+          digest=decision.digest[:12]))  # fmt: skip
     return EXIT_OK
 
 

@@ -40,7 +40,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from casekit import assets
 from casekit.errors import UsageError
@@ -48,9 +48,14 @@ from casekit.execution.intake import Found, Routed, choose_rubrics, discover, ro
 from casekit.execution.jobs import Job, Progress, products_intact, sidecar_path
 from casekit.execution.publish import GradeOutcome, publish, write_index
 from casekit.execution.runner import run_batch
+from casekit.execution.units import write_units
 from casekit.i18n import t
 from casekit.limits import MAX_ANSWER_BYTES
 from casekit.registry import CaseRegistry, registry
+
+if TYPE_CHECKING:
+    from casekit.assessment.plan import Plan
+    from casekit.assessment.roster import Roster
 
 __all__ = [
     "DEFAULT_NOTEBOOK",
@@ -78,13 +83,16 @@ class Batch:
     outcomes: tuple[GradeOutcome, ...]
     set_aside: tuple[str, ...] = ()
     rechecked: tuple[str, ...] = ()
+    #: The candidates' unit results (``casekit-unit-result`` documents, each with the ``href`` of its page).
+    units: tuple[dict[str, Any], ...] = ()
 
 
 def _marks_digests(gradebook: Path, routed: Sequence[Routed]) -> dict[str, bytes]:
-    """Per submission key, a digest of every mark recorded for its candidate and case (empty when none).
+    """Per submission key, a digest of every mark and moderation record for its candidate and case (empty when
+    none).
 
-    The assessors' marks are part of what a portfolio shows, so a new mark makes the submission stale. The
-    gradebook is opened once for the whole folder.
+    The assessors' judgements are part of what a portfolio shows, so a new mark or moderation record makes the
+    submission stale. The gradebook is opened once for the whole folder.
     """
     digests = {r.key: b"" for r in routed}
     if not gradebook.is_file():
@@ -98,14 +106,21 @@ def _marks_digests(gradebook: Path, routed: Sequence[Routed]) -> dict[str, bytes
             key = f"{r.candidate_id}/{r.case}"
             if book.submission(key) is None:
                 continue
-            history = [m.to_json() for m in book.mark_history(key)]
+            history: list[object] = [m.to_json() for m in book.mark_history(key)]
+            history += [m.to_json() for k, m in book.all_moderations() if k == key]
             if history:
                 digests[r.key] = json.dumps(history, sort_keys=True).encode("utf-8")
     return digests
 
 
 def plan(
-    routed: Sequence[Routed], root: Path, *, notebook: Path, lang: str, max_bytes: int = MAX_ANSWER_BYTES
+    routed: Sequence[Routed],
+    root: Path,
+    *,
+    notebook: Path,
+    lang: str,
+    max_bytes: int = MAX_ANSWER_BYTES,
+    roster_sha256: str = "",
 ) -> list[Job]:
     """One grading job per submission taken in (none for a refused one), with the fingerprint that decides
     whether an earlier result still holds."""
@@ -124,6 +139,7 @@ def plan(
             "gradebook": "../gradebook.sqlite",
             "result_path": f"../results/{r.key}.json",
             "max_bytes": max_bytes,
+            "roster_sha256": roster_sha256,
         }
         basis = r.sha256.encode() + rubric_bytes[r.rubric] + marks[r.key]
         sha = hashlib.sha256(basis).hexdigest()
@@ -192,12 +208,19 @@ def grade_folder(
     progress: Progress | None = None,
     kinds: CaseRegistry | None = None,
     max_bytes: int = MAX_ANSWER_BYTES,
+    roster: str | os.PathLike[str] | None = None,
+    plan_path: str | os.PathLike[str] | None = None,
 ) -> Batch:
     """Grade every ``*.json`` in ``submissions`` into ``out``; one broken submission never stops the others.
 
     ``rubrics`` maps a kind to the rubric it is graded by (default: each kind's packaged rubric; see
     :func:`choose_rubrics` for the command line's ``--rubric``). Every rubric chosen is loaded with its kind's
     checks first, so a bad one stops the batch before anything runs. ``max_bytes`` caps a submission's size.
+
+    Given a ``roster`` (``casekit assign``), a submission whose header is not what the roster assigned its
+    candidate is refused with the reason, and the roster's assignments are recorded in the gradebook; without one,
+    each page says the assignment was not checked. The unit decisions follow the plan at ``plan_path`` (recorded
+    in the gradebook for later commands), else the one the gradebook recorded, else the packaged plan.
     """
     cases = kinds if kinds is not None else registry
     found, set_aside = discover(submissions, lang)
@@ -212,10 +235,53 @@ def grade_folder(
         (root / sub).mkdir(parents=True, exist_ok=True)
     with _locked(root, lang):
         _verified_gradebook(root, lang)
-        routed = route(found, chosen, cases, max_bytes=max_bytes, lang=lang)
-        jobs = plan(routed, root, notebook=notebook_path, lang=lang, max_bytes=max_bytes)
+        the_plan, the_roster, roster_sha = _cohort(root, plan_path, roster)
+        routed = route(found, chosen, cases, max_bytes=max_bytes, lang=lang, roster=the_roster)
+        jobs = plan(routed, root, notebook=notebook_path, lang=lang, max_bytes=max_bytes, roster_sha256=roster_sha)
         again = recheck(jobs, root)
         report = run_batch(jobs, out_dir=root, jobs_n=jobs_n, timeout=timeout, progress=progress)
         outcomes = publish(routed, report, root, lang, gradebook=root / "gradebook.sqlite")
-        write_index(outcomes, root, lang)
-    return Batch(tuple(outcomes), tuple(set_aside), tuple(again))
+        units = write_units(root, the_plan, lang)
+        write_index(outcomes, root, lang, units)
+    return Batch(tuple(outcomes), tuple(set_aside), tuple(again), tuple(units))
+
+
+def rebuild_units(root: Path, lang: str, *, plan_path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """Decide every candidate's unit again from the gradebook in ``root`` and write the unit pages, the index and
+    the manifest (``casekit unit``); the case pages are left as the last ``casekit grade`` published them."""
+    from casekit.cohort.plans import cohort_plan
+    from casekit.store import Gradebook
+
+    root = root.resolve()
+    with _locked(root, lang):
+        _verified_gradebook(root, lang)
+        with Gradebook(root / "gradebook.sqlite") as book:
+            the_plan = cohort_plan(book, None if plan_path is None else str(plan_path))
+        units = write_units(root, the_plan, lang)
+        write_index((), root, lang, units)
+    return units
+
+
+def _cohort(
+    root: Path, plan_path: str | os.PathLike[str] | None, roster_path: str | os.PathLike[str] | None
+) -> tuple[Plan, Roster | None, str]:
+    """The plan the unit is decided by and the roster (with its SHA-256) headers are checked against, each
+    recorded in the gradebook: the roster's assignments, and the plan for later commands."""
+    from casekit.assessment.roster import load_roster
+    from casekit.cohort.plans import cohort_plan
+    from casekit.store import Gradebook
+
+    roster = None if roster_path is None else load_roster(roster_path)
+    roster_sha = "" if roster_path is None else hashlib.sha256(Path(roster_path).read_bytes()).hexdigest()
+    with Gradebook(root / "gradebook.sqlite") as book:
+        the_plan = cohort_plan(book, None if plan_path is None else str(plan_path))
+        if roster is not None:
+            if roster.plan_sha256 != the_plan.sha256:
+                params = {"roster": str(roster_path), "plan": roster.plan_id, "sha": roster.plan_sha256[:12]}
+                params |= {"used": the_plan.id, "used_sha": the_plan.sha256[:12]}
+                raise UsageError(t("batch.roster_plan", None, **params))
+            for entry in roster.entries:
+                book.add_candidate(entry.candidate_id, entry.name)
+                for c in entry.components:
+                    book.set_assignment(entry.candidate_id, c.component, c.case, entry.org, c.seed, roster_sha)
+    return the_plan, roster, roster_sha

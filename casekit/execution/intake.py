@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casekit.errors import AnswerError, Problem, RubricError, UsageError
 from casekit.i18n import t
@@ -28,6 +29,9 @@ from casekit.jsonio import loads_strict, read_capped
 from casekit.limits import MAX_ANSWER_BYTES
 from casekit.registry import CaseRegistry, registry
 from casekit.validation import load_versioned_yaml, read_text_file
+
+if TYPE_CHECKING:
+    from casekit.assessment.roster import Roster
 
 __all__ = ["Found", "Routed", "choose_rubrics", "discover", "route"]
 
@@ -55,6 +59,8 @@ class Routed:
     rubric: Path | None
     sha256: str = ""
     refused: str = ""
+    org: object = None
+    seed: object = None
 
 
 def _kind_of_entry(mode: int) -> str:
@@ -131,12 +137,27 @@ def _header(f: Found, cases: CaseRegistry, rubrics: Mapping[str, Path], max_byte
         data = loads_strict(raw, str(f.source), AnswerError)
     except AnswerError:
         data = None  # the grading notebook reports every problem, as the submission's evidence
-    candidate = case = None
+    candidate = case = org = seed = None
     if isinstance(data, dict):
         candidate = data.get("candidate_id") if isinstance(data.get("candidate_id"), str) else None
         case = data.get("case") if isinstance(data.get("case"), str) and data.get("case") in cases else None
+        org, seed = data.get("org"), data.get("seed")
     rubric = None if case is None else rubrics.get(case, cases.get(case).rubric)
-    return Routed(f.source, f.key, candidate, case, rubric, sha)
+    return Routed(f.source, f.key, candidate, case, rubric, sha, org=org, seed=seed)
+
+
+def _against_roster(r: Routed, roster: Roster, lang: str | None) -> Routed:
+    """``r`` refused when its header is not what the roster assigned its candidate (or cannot be checked)."""
+    if r.refused:
+        return r
+    if r.candidate_id is None or r.case is None:
+        return replace(r, refused=t("batch.roster_unreadable", lang))
+    org = r.org if isinstance(r.org, str) else repr(r.org)
+    seed = r.seed if isinstance(r.seed, int) and not isinstance(r.seed, bool) else -1
+    reason = roster.check(r.candidate_id, r.case, org, seed)
+    if reason is None:
+        return r
+    return replace(r, refused=t("batch.roster_mismatch", lang, reason=reason.render(lang)))
 
 
 def route(
@@ -146,10 +167,12 @@ def route(
     *,
     max_bytes: int = MAX_ANSWER_BYTES,
     lang: str | None = None,
+    roster: Roster | None = None,
 ) -> list[Routed]:
     """Each submission with its candidate, kind and rubric, read from its header (the full document is validated
     by the grading notebook, which reports every problem as the submission's evidence); refused when it cannot
-    be read, is over ``max_bytes``, or shares its candidate and case with another file."""
+    be read, is over ``max_bytes``, shares its candidate and case with another file, or (given a ``roster``) its
+    organisation and seed are not the ones the roster assigned its candidate for that case."""
     cases = kinds if kinds is not None else registry
     routed = [
         Routed(f.source, f.key, None, None, None, refused=f.refused)
@@ -168,4 +191,6 @@ def route(
             others = ", ".join(routed[j].source.name for j in where if j != i)
             reason = t("batch.duplicate", lang, candidate=candidate, case=case, others=others)
             routed[i] = replace(routed[i], refused=reason)
+    if roster is not None:
+        routed = [_against_roster(r, roster, lang) for r in routed]
     return routed

@@ -38,7 +38,13 @@ __all__ = [
 
 MANIFEST: Final = "manifest.json"
 #: The folders whose files a graded folder publishes, and the pattern of each.
-PUBLISHED: Final = (("results", "*.json"), ("portfolios", "*.html"), ("executed", "*.ipynb"))
+PUBLISHED: Final = (
+    ("results", "*.json"),
+    ("portfolios", "*.html"),
+    ("executed", "*.ipynb"),
+    ("units", "*.json"),
+    ("units", "*.html"),
+)
 SEAL_IN_INDEX: Final = re.compile(r'data-seal="([0-9a-f]{64})"')
 
 

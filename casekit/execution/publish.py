@@ -9,17 +9,22 @@ header names a candidate and case the gradebook knows, that record's decision is
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casekit.atomic import write_atomic
 from casekit.execution.intake import Routed
 from casekit.execution.jobs import BatchReport, JobResult, sidecar_path
 from casekit.execution.manifest import file_sha256, load_manifest, published_files, seal_of, write_manifest
+from casekit.jsonio import dumps_strict
 from casekit.store.gradebook import Withdrawal
 
-__all__ = ["GradeOutcome", "publish", "write_index"]
+__all__ = ["FAILED_FILE", "GradeOutcome", "publish", "write_index"]
+
+#: What the last batch could not grade (the cohort index lists it; ``casekit unit`` keeps listing it).
+FAILED_FILE = "failed.json"
 
 
 @dataclass(frozen=True)
@@ -109,36 +114,35 @@ def _record(gradebook: Path, graded: list[dict[str, Any]], withdrawn: list[tuple
                 book.withdraw(f"{r.candidate_id}/{r.case}", event, reason, r.sha256)
 
 
-def write_index(outcomes: Sequence[GradeOutcome], root: Path, lang: str) -> Path:
-    """The cohort index (each submission's case, decision, criteria and page, and the seal of what is published),
-    then the manifest of every published file."""
-    from casekit.portfolio import render_index
+def write_index(
+    outcomes: Sequence[GradeOutcome], root: Path, lang: str, units: Sequence[Mapping[str, Any]] = ()
+) -> Path:
+    """The cohort index (one row per candidate: the unit outcome, each component's decision and page, what
+    awaits whom, totals per criterion; then the submissions that could not be graded) and the seal of what is
+    published, then the manifest of every published file."""
+    from casekit.execution.units import index_links
+    from casekit.portfolio import render_unit_index
     from casekit.store import Gradebook
 
-    entries = []
-    for o in outcomes:
-        href = f"portfolios/{o.key}.html" if o.portfolio else ""
-        if o.result is not None:
-            decision = o.result["decision"]
-            entries.append(
-                {
-                    "candidate_id": o.result["candidate_id"],
-                    "case": o.result["case"],
-                    "decision_state": decision["outcome"],
-                    "decision_label": decision["label"],
-                    "criteria": [(c["id"], c["state"]) for c in o.result["criteria"]],
-                    "portfolio_href": href,
-                }
-            )
-        else:
-            entries.append(
-                {"candidate_id": o.key, "case": o.case or "", "decision_state": "failed", "portfolio_href": href}
-            )
+    failed = [
+        {
+            "source": o.source.name,
+            "key": o.key,
+            "reason": o.reason,
+            "href": f"portfolios/{o.key}.html" if o.portfolio else "",
+        }
+        for o in outcomes
+        if o.status == "failed"
+    ]
+    if outcomes or not (root / FAILED_FILE).is_file():
+        write_atomic(root / FAILED_FILE, dumps_strict({"failed": failed}).encode("utf-8"))
+    else:  # casekit unit: the submissions the last batch could not grade are still not graded
+        failed = json.loads((root / FAILED_FILE).read_text(encoding="utf-8")).get("failed", [])
     files = published_files(root)
     heads: dict[str, str] = {}
     if (root / "gradebook.sqlite").is_file():
         with Gradebook(root / "gradebook.sqlite") as book:
             heads = book.heads()
-    index = render_index(entries, root / "index.html", lang, seal=seal_of(files, heads))
+    index = render_unit_index(index_links(units), failed, root / "index.html", lang, seal=seal_of(files, heads))
     write_manifest(root, files, heads)
     return index

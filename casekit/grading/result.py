@@ -47,6 +47,8 @@ def run_to_json(run: GradingRun) -> dict[str, Any]:
         "rubric_sha256": run.rubric_sha256,
         "casekit_version": run.casekit_version,
         "source": run.source,
+        "body_sha256": run.body_sha256,
+        "declared_at": run.declared_at,
         "auto": list(run.criteria),
     }
 
@@ -65,6 +67,8 @@ def run_from_result(doc: Mapping[str, Any]) -> GradingRun:
         org=doc.get("org"),
         seed=doc.get("seed"),
         source=str(run.get("source", "")),
+        body_sha256=str(run.get("body_sha256", "")),
+        declared_at=str(run.get("declared_at", "")),
     )
 
 

@@ -37,9 +37,27 @@ def header_html(g: Graded, lang: str) -> str:
             f'<span class="ck-decision ck-{esc(g.decision.outcome)}">{esc(g.decision.label(lang))}</span>',
         ),
         (esc(t("evidence.score", lang)), esc(g.decision.feedback(lang))),
+        (esc(t("evidence.assignment", lang)), esc(_assignment(g, lang))),
+        (esc(t("evidence.declaration", lang)), esc(_declaration(g, lang))),
         ("SHA-256", f"<code>{esc(g.sha256)}</code>"),
     ]
     return html_table((t("evidence.field", lang), t("evidence.value", lang)), rows, "ck-table ck-header")
+
+
+def _assignment(g: Graded, lang: str) -> str:
+    roster = getattr(g, "roster_sha256", "")
+    if roster:
+        return t("evidence.assignment_checked", lang, roster=roster[:12])
+    return t("evidence.assignment_not_checked", lang)
+
+
+def _declaration(g: Graded, lang: str) -> str:
+    from casekit.clock import local_time
+
+    made = getattr(g.answer, "declaration", None)
+    if made is None:
+        return t("declaration.missing", lang)
+    return t("declaration.made", lang, time=local_time(made.time), text=made.text(lang))
 
 
 def criteria_html(g: Graded, lang: str) -> str:

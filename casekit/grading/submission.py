@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from casekit.answers import AnswerDocument, document_sha256
+from casekit.answers import AnswerDocument, body_sha256, document_sha256
 from casekit.assessment.records import GradingRun, Moderation, case_result
 from casekit.cases.kind import CaseKind
 from casekit.grading.sections import Evidence, render_evidence
@@ -43,6 +43,8 @@ class GradedCase:
     sha256: str
     context: CheckContext = field(repr=False)
     run: GradingRun | None = field(default=None, repr=False)
+    #: The SHA-256 of the roster the header was checked against before grading (``""``: not checked).
+    roster_sha256: str = ""
 
     @property
     def cache(self) -> Mapping[str, Any]:
@@ -64,6 +66,7 @@ def grade_submission(
     world: World | None = None,
     cases: CaseRegistry | None = None,
     max_bytes: int = MAX_ANSWER_BYTES,
+    roster_sha256: str = "",
 ) -> GradedCase:
     """Grade one answer file against ``rubric`` (default: its kind's packaged rubric), decided by the marks and
     moderation ``gradebook`` holds for exactly this content (read only: grading records nothing; the parent process
@@ -95,6 +98,8 @@ def grade_submission(
         org=answer.org,
         seed=answer.seed,
         source=Path(submission).name,
+        body_sha256=body_sha256(answer),
+        declared_at=declaration.time if (declaration := getattr(answer, "declaration", None)) is not None else "",
     )
     marks: list[AssessorMark] = []
     moderation: list[Moderation] = []
@@ -103,4 +108,4 @@ def grade_submission(
             key = f"{answer.candidate_id}/{answer.case}"
             marks, moderation = book.marks(key, sha), book.moderations(key, sha)
     result = case_result(run, marks, moderation)
-    return GradedCase(answer, kind, world, rub, result, decide(result), sha, context, run)
+    return GradedCase(answer, kind, world, rub, result, decide(result), sha, context, run, roster_sha256)

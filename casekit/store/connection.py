@@ -59,6 +59,7 @@ class Database:
     def __init__(self, path: str | os.PathLike[str], timeout: float, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._timeout = timeout
+        self.read_only = read_only
         try:
             if read_only:
                 uri = f"file:{self.path.resolve()}?mode=ro"

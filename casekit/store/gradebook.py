@@ -139,9 +139,14 @@ class Gradebook(GradebookReads):
 
     @sqlite_errors
     def add_submission(self, submission: Submission) -> None:
-        """Record (or update) a submission without grading it, e.g. before an assessor marks it."""
+        """Record (or update) a submission without grading it, e.g. before an assessor marks it. New content for
+        a graded submission is *recorded*: it has no current result until it is graded (the earlier attempts and
+        their gradings stay)."""
         with self._db.write() as db:
+            before = db.execute("SELECT sha256 FROM submissions WHERE submission_key = ?", (submission.key,)).fetchone()
             _upsert_submission(db, submission)
+            if before is not None and before[0] != submission.sha256:
+                self._set_status(db, submission.key, "recorded", "")
 
     @sqlite_errors
     def record_grading(self, run: GradingRun) -> int:
@@ -159,8 +164,9 @@ class Gradebook(GradebookReads):
                 last = db.execute("SELECT max(n) FROM attempts WHERE submission_key = ?", (sub.key,)).fetchone()[0]
                 n = int(last or 0) + 1
                 db.execute(
-                    "INSERT INTO attempts (submission_key, n, sha256, source, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                    (sub.key, n, run.sha256, run.source, self.now()),
+                    "INSERT INTO attempts (submission_key, n, sha256, source, recorded_at, body_sha256, declared_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (sub.key, n, run.sha256, run.source, self.now(), run.body_sha256, run.declared_at),
                 )
             else:
                 n = int(row[0])

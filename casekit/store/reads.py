@@ -55,6 +55,11 @@ class GradebookReads:
     _conn: sqlite3.Connection
     _db: Database
 
+    @property
+    def read_only(self) -> bool:
+        """Whether this connection never writes (the grading kernel's)."""
+        return self._db.read_only
+
     # --- reads --------------------------------------------------------------------------------------------------
 
     @sqlite_errors
@@ -86,10 +91,25 @@ class GradebookReads:
     @sqlite_errors
     def attempts(self, submission_key: str) -> list[Attempt]:
         rows = self._conn.execute(
-            "SELECT n, sha256, recorded_at, source FROM attempts WHERE submission_key = ? ORDER BY n",
+            "SELECT n, sha256, recorded_at, source, body_sha256, declared_at FROM attempts WHERE submission_key = ?"
+            " ORDER BY n",
             (submission_key,),
         ).fetchall()
-        return [Attempt(int(n), str(s), str(r), str(src)) for n, s, r, src in rows]
+        return [Attempt(int(n), str(s), str(r), str(src), str(b), str(d)) for n, s, r, src, b, d in rows]
+
+    @sqlite_errors
+    def same_answers(self, case: str, body_sha256: str, candidate_id: str) -> list[str]:
+        """The other candidates whose current answer to ``case`` has the body ``body_sha256`` (identical apart
+        from the header), by id."""
+        if not body_sha256:
+            return []
+        rows = self._conn.execute(
+            "SELECT DISTINCT s.candidate_id FROM submissions s JOIN attempts a"
+            " ON a.submission_key = s.submission_key AND a.sha256 = s.sha256"
+            " WHERE s.case_id = ? AND a.body_sha256 = ? AND s.candidate_id != ? ORDER BY 1",
+            (case, body_sha256, candidate_id),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     @sqlite_errors
     def gradings(self, submission_key: str) -> list[GradingRun]:
@@ -166,6 +186,17 @@ class GradebookReads:
             )
 
     @sqlite_errors
+    def setting(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @sqlite_errors
+    def set_setting(self, name: str, value: str) -> None:
+        """Record a cohort choice (a later one replaces it: a setting, not a record)."""
+        with self._db.write() as db:
+            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, value))
+
+    @sqlite_errors
     def heads(self) -> dict[str, str]:
         """The last hash of each record's chain: what a copy kept elsewhere is checked against."""
         return {table: head(self._conn, table) for table in CHAINS}  # type: ignore[arg-type]
@@ -192,7 +223,7 @@ class GradebookReads:
     def _runs(db: sqlite3.Connection, submission_key: str) -> list[GradingRun]:
         rows = db.execute(
             "SELECT g.attempt, g.sha256, g.rubric_id, g.rubric_sha256, g.casekit_version, g.result, g.recorded_at,"
-            " s.candidate_id, s.case_id, s.org, s.seed, a.source FROM gradings g"
+            " s.candidate_id, s.case_id, s.org, s.seed, a.source, a.body_sha256, a.declared_at FROM gradings g"
             " JOIN submissions s ON s.submission_key = g.submission_key"
             " LEFT JOIN attempts a ON a.submission_key = g.submission_key AND a.n = g.attempt"
             " WHERE g.submission_key = ? AND g.event = 'graded' ORDER BY g.grading_id",
@@ -212,6 +243,8 @@ class GradebookReads:
                 source=str(r[11] or ""),
                 attempt=int(r[0]),
                 recorded_at=str(r[6]),
+                body_sha256=str(r[12] or ""),
+                declared_at=str(r[13] or ""),
             )
             for r in rows
         ]

@@ -11,6 +11,7 @@ The gradebook stores facts; the domain decides from them (:mod:`casekit.assessme
   the rubric's SHA-256 and casekit's version, and every withdrawal), ``marks`` and ``moderations`` (each bound to
   the content they judged), ``signoffs``, ``reports`` (third-party workplace reports, M1) and ``questioning``
   (written and oral questioning, M3);
+- ``settings``: the cohort's choices that later commands default to (the assessment plan: its path and SHA-256);
 - ``unit_decisions``: a cache of each candidate's unit result, keyed by the digest of its inputs.
 """
 
@@ -77,6 +78,8 @@ CREATE TABLE attempts (
     sha256         TEXT NOT NULL,
     source         TEXT NOT NULL DEFAULT '',
     recorded_at    TEXT NOT NULL,
+    body_sha256    TEXT NOT NULL DEFAULT '', -- the answer without its header (identical answers share it)
+    declared_at    TEXT NOT NULL DEFAULT '', -- when the candidate declared it their own work ('' none)
     PRIMARY KEY (submission_key, n),
     UNIQUE (submission_key, sha256)
 );
@@ -142,6 +145,10 @@ CREATE TABLE questioning (
     assessor       TEXT NOT NULL,
     document       TEXT NOT NULL,    -- a session's record as JSON (filled by the questioning component, M3)
     {_CHAINED}
+);
+CREATE TABLE settings (
+    name           TEXT PRIMARY KEY, -- e.g. 'plan': the assessment plan the cohort is decided by
+    value          TEXT NOT NULL
 );
 CREATE TABLE unit_decisions (
     candidate_id   TEXT PRIMARY KEY,

@@ -41,9 +41,16 @@ class SavePanel(Panel):
         self.when_clicked(self.save_button, self.save)
         self.status = widgets.HTML(message_html(t("widgets.save_hint", lang, path=str(self.answer_path))))
         self.output = widgets.Output()
+        #: The authenticity declaration (kinds whose answers carry one): the candidate ticks it to declare.
+        self.declared = widgets.Checkbox(
+            value=case.declaration is not None, description=t("widgets.declare", lang), indent=False
+        )
+        declaring = "declaration" in case.answer_model.model_fields
+        statement = widgets.HTML(f"<p class='ck-declaration'>{esc(t('declaration.own_work_1', lang))}</p>")
         self.widget = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{esc(t('widgets.save_heading', lang))}</h3>"),
+                *((statement, self.declared) if declaring else ()),
                 self.save_button,
                 self.status,
                 self.alert,
@@ -52,7 +59,12 @@ class SavePanel(Panel):
         )
 
     def save(self) -> Path | None:
-        """Save the case; on problems show them all and return None (nothing is written)."""
+        """Save the case (with the declaration as ticked); on problems show them all and return None (nothing is
+        written)."""
+        if not self.declared.value:
+            self.case.declare(False)
+        elif self.case.declaration is None:
+            self.case.declare(True)  # declared now; a declaration already made keeps its time
         try:
             path = self.case.save(self.answer_path)
         except CasekitError as exc:

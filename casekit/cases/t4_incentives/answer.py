@@ -1,17 +1,20 @@
-"""The T4 answer document (schema version 1): the scheme, the figures the candidate reports, the audit findings,
-and the written justification and case discussion (M2)."""
+"""The T4 answer document: the scheme, the figures the candidate reports, the audit findings, and the written
+justification and case discussion (M2).
+
+Schema version 2 (current) adds the candidate's authenticity declaration to the header; a version 1 document
+upgrades with no declaration (it never had one: the upgrade cannot make it for the candidate)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casekit.answers import AnswerDocument
+from casekit.answers import AnswerDocument, DeclaredAnswer
 from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.scheme import Scheme
 
-__all__ = ["MAX_TEXT", "ReportedFigures", "T4Answer"]
+__all__ = ["MAX_TEXT", "ReportedFigures", "T4Answer", "T4AnswerV1", "upgrade_1"]
 
 MAX_TEXT = 20_000
 
@@ -27,10 +30,23 @@ class ReportedFigures(BaseModel):
     audit_budget_variance: float | None = None
 
 
-class T4Answer(AnswerDocument):
+class T4AnswerV1(AnswerDocument):
+    """Schema version 1: no declaration."""
+
     case: Literal["T4"] = "T4"
     scheme: Scheme
     reported: ReportedFigures = ReportedFigures()
     findings: list[AuditFinding] = Field(default_factory=list, max_length=200)
     justification: str = Field(default="", max_length=MAX_TEXT)
     discussion: str = Field(default="", max_length=MAX_TEXT)
+
+
+class T4Answer(T4AnswerV1, DeclaredAnswer):
+    """Schema version 2: version 1 with the candidate's authenticity declaration."""
+
+    schema_version: int = 2
+
+
+def upgrade_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: the same answer, with no declaration."""
+    return {**doc, "declaration": None}

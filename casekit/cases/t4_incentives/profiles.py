@@ -21,7 +21,7 @@ from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.scenario import World
 
-__all__ = ["FLAW_TARGETS", "PROFILES", "build_case", "find_anomalies"]
+__all__ = ["ASSESSOR_VIEW", "FLAW_TARGETS", "PROFILES", "build_case", "find_anomalies"]
 
 #: profile -> the automatic T4 criteria its flaw makes not yet met (the assessor-judged ones are not listed).
 FLAW_TARGETS: dict[str, frozenset[str]] = {
@@ -34,6 +34,18 @@ FLAW_TARGETS: dict[str, frozenset[str]] = {
     "flat_rewards": frozenset({"T4-C04"}),
 }
 PROFILES: tuple[str, ...] = tuple(FLAW_TARGETS)
+#: profile -> the assessor-judged criteria a careful assessor finds not yet met in its written answer: a
+#: justification that leaves out quality (handle-time only, no quality gate) or the link between reward and role
+#: (flat rewards); a discussion that does not face the overspend; corrective actions for anomalies it never found.
+ASSESSOR_VIEW: dict[str, frozenset[str]] = {
+    "strong": frozenset(),
+    "competent": frozenset(),
+    "over_budget": frozenset({"T4-C12"}),
+    "handle_time_only": frozenset({"T4-C11"}),
+    "no_quality_gate": frozenset({"T4-C11"}),
+    "missed_anomalies": frozenset({"T4-C13"}),
+    "flat_rewards": frozenset({"T4-C11"}),
+}
 
 
 def _median_base(case: T4Case, role: str) -> float:
@@ -247,4 +259,5 @@ def build_case(
     writer: Callable[[str], str] = lambda part: t(f"t4profile.{part}_{profile}", lang, **params)  # noqa: E731
     case.justification = writer("justification")
     case.discussion = writer("discussion")
+    case.declare(True)  # a simulated candidate declares their answer their own, as a real one does on saving
     return case
