@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import sys
-import time
 from pathlib import Path
+
+from timing import ms
 
 from casekit.cases.t4_incentives import audit_tools
 from casekit.cases.t4_incentives.audit import payout_ledger
@@ -26,15 +26,6 @@ from casekit.cases.t4_incentives.scheme import parse_scheme
 from casekit.scenario import build_world, find_spec, load_spec
 
 SCHEME = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "scheme_balanced.json"
-
-
-def _ms(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), max(times)
 
 
 def main() -> int:
@@ -48,11 +39,11 @@ def main() -> int:
     scheme = parse_scheme(json.loads(SCHEME.read_text()))
     tables = period_kpis(world.contacts, world.staff)
     result = compute_payouts(scheme, world.contacts, world.staff, kpi_tables=tables)
-    warm = _ms(lambda: compute_payouts(scheme, world.contacts, world.staff, kpi_tables=tables), args.repeat)
-    cold = _ms(lambda: compute_payouts(scheme, world.contacts, world.staff), args.repeat)
+    warm = ms(lambda: compute_payouts(scheme, world.contacts, world.staff, kpi_tables=tables), args.repeat)
+    cold = ms(lambda: compute_payouts(scheme, world.contacts, world.staff), args.repeat)
     ledger = payout_ledger(world, inject=False, scheme=scheme)
     n_lines = len(ledger.paid)
-    plain = _ms(lambda: audit_tools.recompute(ledger, world), max(3, args.repeat // 5))
+    plain = ms(lambda: audit_tools.recompute(ledger, world), max(3, args.repeat // 5))
     lines_per_period = n_lines
     print(
         f"world: {args.staff} staff x {args.days} days, {len(world.contacts):,} contact rows; "

@@ -246,7 +246,13 @@ def test_casekit_grade_grades_a_folder_of_two_kinds_in_one_run(tmp_path: Path) -
     assert "Quality by team" in toy_page and "The incentive scheme" not in toy_page
     assert "The incentive scheme" in t4_page and "Quality by team" not in t4_page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "TOY" in index and "T4" in index
+    assert "TOY" in index and "T4" in index and "TOY · competent · not counted" in index
+    # the plan (the unit's, T4 only of the built kinds) does not count the toy case: shown, marked, not counted
+    toy_unit = json.loads((out / "units" / "toy-right.json").read_text(encoding="utf-8"))
+    assert [o["kind"] for o in toy_unit["outside_plan"]] == ["TOY"] and toy_unit[
+        "evidence_outcome"
+    ] == "not_yet_competent"
+    assert 'id="ck-outside"' in (out / "units" / "toy-right.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

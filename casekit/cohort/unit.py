@@ -4,7 +4,7 @@ attempt and current result, the moderation on that content, and the sign-offs; d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from casekit.assessment.plan import Component, Plan
@@ -13,7 +13,15 @@ from casekit.cohort.records import current_result
 from casekit.rubric.decision import Reason
 from casekit.store import Gradebook
 
-__all__ = ["UNIT_SCHEMA", "UNIT_SCHEMA_VERSION", "candidate_ids", "unit_decision", "unit_document", "unit_inputs"]
+__all__ = [
+    "UNIT_SCHEMA",
+    "UNIT_SCHEMA_VERSION",
+    "candidate_ids",
+    "outside_plan",
+    "unit_decision",
+    "unit_document",
+    "unit_inputs",
+]
 
 
 def candidate_ids(book: Gradebook) -> list[str]:
@@ -68,6 +76,31 @@ def unit_decision(book: Gradebook, plan: Plan, candidate_id: str) -> tuple[UnitI
     return inputs, decision
 
 
+def outside_plan(book: Gradebook, plan: Plan, candidate_id: str, lang: str) -> list[dict[str, Any]]:
+    """The candidate's submissions of case kinds the plan has no component for: shown beside the unit result (the
+    assessor graded them), never counted in it. Each with its key, kind, status and case decision."""
+    from casekit.cohort.records import current_decision
+    from casekit.i18n import t
+
+    kinds = {c.kind for c in plan.components}
+    out = []
+    for sub in book.submissions(candidate_id):
+        if sub.case in kinds:
+            continue
+        status, _reason = book.status(sub.key) or ("missing", "")
+        decision = current_decision(book, sub.key)
+        out.append(
+            {
+                "kind": sub.case,
+                "submission_key": sub.key,
+                "status": status,
+                "status_label": t(f"unit.status_{status}", lang),
+                "decision": None if decision is None else {"outcome": decision.outcome, "label": decision.label(lang)},
+            }
+        )
+    return out
+
+
 def _cache_key(decision: UnitDecision) -> str:
     import hashlib
 
@@ -87,12 +120,14 @@ def unit_document(
     *,
     pages: Mapping[str, str] | None = None,
     generated_at: str = "",
+    outside: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The candidate's unit result as one JSON-able document, in ``lang``: the decision and its reasons first, the
     coverage of every P, E and M (element id -> the criteria and methods that cover it, each with its state and
     the page showing it), each component with its attempt history, the moderation trail, the sign-offs, and what
     it was decided with (casekit, rubrics and plan, with their SHA-256) and when. ``pages`` maps a submission key
-    to the link of its case page."""
+    to the link of its case page; ``outside``: the candidate's submissions the plan does not count
+    (:func:`outside_plan`)."""
     from casekit import __version__
     from casekit.assessment.unit import unit_reasons
     from casekit.clock import local_time, utc_now
@@ -131,6 +166,7 @@ def unit_document(
         ],
         "coverage": coverage,
         "components": [_component_doc(ce, decision, lang, href_of[ce.component.id]) for ce in inputs.components],
+        "outside_plan": [dict(o) | {"href": links.get(o["submission_key"], "")} for o in outside],
         "moderation": [_moderation_doc(ce.component.id, m, lang) for ce in inputs.components for m in ce.moderation],
         "signoffs": [
             s | {"local_time": local_time(s["time"]), "role_label": t(f"unit.role_{s['role']}", lang)}

@@ -56,7 +56,7 @@ def unit_files(candidates: Sequence[str]) -> dict[str, str]:
 def write_units(root: Path, plan: Plan, lang: str, *, generated_at: str = "") -> list[dict[str, Any]]:
     """Decide and write every candidate's unit result and page under ``root/units``; the documents, each with
     ``href`` (its page, relative to ``root``), in candidate order."""
-    from casekit.cohort.unit import unit_decision, unit_document
+    from casekit.cohort.unit import outside_plan, unit_decision, unit_document
     from casekit.portfolio import render_unit_page
     from casekit.store import Gradebook
 
@@ -71,7 +71,8 @@ def write_units(root: Path, plan: Plan, lang: str, *, generated_at: str = "") ->
         stems = unit_files(candidates)
         for candidate in candidates:
             inputs, decision = unit_decision(book, plan, candidate)
-            doc = unit_document(inputs, decision, lang, pages=pages, generated_at=generated_at)
+            outside = outside_plan(book, plan, candidate, lang)
+            doc = unit_document(inputs, decision, lang, pages=pages, generated_at=generated_at, outside=outside)
             stem = stems[candidate]
             write_atomic(root / "units" / f"{stem}.json", dumps_strict(doc).encode("utf-8"))
             render_unit_page(doc, root / "units" / f"{stem}.html", lang)
@@ -87,5 +88,8 @@ def index_links(docs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         components = [
             c | {"href": c["href"].removeprefix("../") if c.get("href") else ""} for c in doc.get("components", [])
         ]
-        out.append(dict(doc) | {"components": components})
+        outside = [
+            o | {"href": o["href"].removeprefix("../") if o.get("href") else ""} for o in doc.get("outside_plan", [])
+        ]
+        out.append(dict(doc) | {"components": components, "outside_plan": outside})
     return out

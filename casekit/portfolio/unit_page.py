@@ -48,6 +48,7 @@ LABELS: Final = (
     *("rubric_file", "rubric_id", "rubric_sha256", "rubrics", "sec_components", "sec_coverage"),
     *("sec_moderation", "sec_provenance", "sec_reasons", "sec_signoffs", "signoff_awaiting", "signoff_signed"),
     *("signoffs_required", "status", "totals", "uncovered", "unit", "valid", "void", "yes"),
+    *("sec_outside", "outside_note", "not_counted"),
     *("col_action", "col_attempt", "col_awaits", "col_component", "col_components", "col_covered"),
     *("col_criteria_met", "col_criterion", "col_details", "col_digest", "col_element", "col_judgement"),
     *("col_key", "col_mark", "col_met", "col_method", "col_moderator", "col_n", "col_not_yet_met", "col_outcome"),
@@ -239,8 +240,24 @@ def render_unit_page(doc: Mapping[str, Any], out: Path, lang: str) -> Path:
         matrix=_matrix(doc, [e["id"] for e in methods], code),
         methods=_methods(doc, code),
         components=_components(doc, titles, code),
+        outside=_outside(doc, code),
         roles=_signoff_roles(doc, code),
     )
+
+
+def _outside(doc: Mapping[str, Any], code: str) -> list[dict[str, Any]]:
+    """The submissions the plan does not count, as the page and the index show them."""
+    return [
+        dict(o)
+        | {
+            "id": o["kind"],
+            "kind_title": _kind_title(o["kind"], code),
+            "state": o["decision"]["outcome"] if o["decision"] else o["status"],
+            "label": o["decision"]["label"] if o["decision"] else o["status_label"],
+            "href": _href(o.get("href"), doc["candidate_id"], code),
+        }
+        for o in doc.get("outside_plan", [])
+    ]
 
 
 # --- the cohort index ----------------------------------------------------------------------------------------------
@@ -287,7 +304,10 @@ def _index_row(doc: Mapping[str, Any], code: str) -> dict[str, Any]:
         "href": _href(doc.get("href"), doc["candidate_id"], code),
         "outcome": doc["outcome"],
         "label": doc["label"],
+        "evidence_outcome": doc["evidence_outcome"],
+        "evidence_label": doc["evidence_label"] if doc["evidence_outcome"] != doc["outcome"] else "",
         "components": components,
+        "outside": _outside(doc, code),
         "awaits": awaits or [t("unitpage.awaits_nothing", code)],
         "waiting": bool(awaits),
         "met_count": t("unitpage.met_count", code, met=doc["met"], total=doc["total"]),
