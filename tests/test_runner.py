@@ -45,6 +45,17 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> None:
         time.sleep(0.05)
 
 
+def _files_under(root: Path) -> list[str]:
+    """The files left in the kernels' socket folders (``os.walk`` skips a folder removed while it is being read,
+    where ``Path.glob`` would raise)."""
+    left = []
+    for top, _dirs, files in os.walk(root):
+        parts = Path(top).relative_to(root).parts
+        if parts and parts[0].startswith("ck-"):
+            left += [os.path.join(top, name) for name in files]
+    return left
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -168,7 +179,7 @@ def test_interrupted_batch_resumes_grading_each_submission_once(tmp_path: Path, 
     wait_for(lambda: not alive(kernel_pid), 120)  # the interrupted job's kernel did not outlive the batch
     # its sockets are gone too (a killed batch cannot remove its own, now empty, socket root)
     try:
-        wait_for(lambda: not [p for p in scratch.glob("ck-*/**/*") if not p.is_dir()], 120)
+        wait_for(lambda: not _files_under(scratch), 120)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     assert not sidecar_path(out / "slow.ipynb").exists()
