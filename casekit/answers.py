@@ -111,6 +111,11 @@ class AnswerDocument(BaseModel):
             raise PydanticCustomError("casekit_lang", "unsupported language")
         return value
 
+    def rule_problems(self, source: str) -> list[Problem]:
+        """Problems across fields that each field's own validation cannot see (a kind's rules, e.g. weights that
+        sum to 1); checked on load and on save, after the fields are valid. None here; a kind overrides it."""
+        return []
+
 
 class Declaration(BaseModel):
     """The candidate's declaration that the answer is their own work (the authenticity rule of evidence): which
@@ -236,9 +241,13 @@ class AnswerSchema:
 def _validate(model: type[AnswerDocument], data: Mapping[str, Any], source: str) -> AnswerDocument:
     try:
         # strict: "1001" is not a seed and true is not 1; a candidate's document says exactly what it means
-        return model.model_validate(data, strict=True)
+        doc = model.model_validate(data, strict=True)
     except ValidationError as exc:
         raise AnswerError(pydantic_problems(source, exc, model)) from None
+    problems = doc.rule_problems(source)
+    if problems:
+        raise AnswerError(problems)
+    return doc
 
 
 def parse_answer(data: Any, source: str, schemas: Mapping[str, AnswerSchema]) -> AnswerDocument:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,10 +19,12 @@ from pydantic import ValidationError
 from casekit.cases.t4_incentives import compute_payouts, parse_scheme
 from casekit.cases.t4_incentives.audit import (
     ANOMALY_KINDS,
+    UNSUPPORTED_REASONS,
     Anomaly,
     AuditFinding,
     FindingError,
     Ledger,
+    assess_findings,
     last_full_month,
     match_findings,
     parse_findings,
@@ -36,10 +40,15 @@ from casekit.cases.t4_incentives.audit_tools import (
     recompute,
     threshold_bunching,
 )
+from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.checks import anomalies_found, grading_context
+from casekit.cases.t4_incentives.evidence import findings_html
 from casekit.cases.t4_incentives.incumbent import incumbent_scheme
+from casekit.cases.t4_incentives.profiles import find_anomalies
 from casekit.cases.t4_incentives.scheme import SCHEME_ROLES, Scheme
 from casekit.errors import UsageError
-from casekit.i18n import catalog
+from casekit.grading import grade_submission
+from casekit.i18n import catalog, t
 from casekit.kpi import kpis
 from casekit.scenario.spec import OrgSpec, find_spec, load_spec
 from casekit.scenario.world import World, build_world
@@ -448,8 +457,9 @@ def test_match_findings_wrong_staff_id_or_kind(ledger: Ledger) -> None:
     assert not any(m.found for m in match_findings(wrong_id, calc))
     wrong_kind = [_finding("over_cap", [calc[0].staff_ids[0]])]
     assert not any(m.found for m in match_findings(wrong_kind, calc))
+    # one finding naming both people counts for one of the two anomalies only
     both = [_finding("calculation_error", [a.staff_ids[0] for a in calc])]
-    assert [m.found for m in match_findings(both, calc)] == [True, True]
+    assert [m.found for m in match_findings(both, calc)] == [True, False]
 
 
 def test_match_findings_gender_gap_by_team_or_person(ledger: Ledger) -> None:
@@ -501,3 +511,180 @@ def test_catalogs_name_every_kind() -> None:
         messages = catalog(lang)
         for kind in (*ANOMALY_KINDS, "other"):
             assert f"t4audit.kind_{kind}" in messages
+        for reason in UNSUPPORTED_REASONS:
+            assert f"t4audit.unsupported_{reason}" in messages
+
+
+# --- matching on specific evidence, one to one (issue 9, point 4) ------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "answers_t4_v1"
+
+
+def _teams(world: World) -> list[str]:
+    return sorted(str(tm) for tm in world.staff["team"].unique())
+
+
+def _reasons(findings: list[AuditFinding], ledger: Ledger, world: World) -> list[tuple[int, str]]:
+    return [(u.finding, u.reason) for u in assess_findings(findings, ledger, teams=_teams(world)).unsupported]
+
+
+def _check(world: World, findings: list[AuditFinding]) -> tuple[bool, dict[str, Any]]:
+    context = grading_context({"findings": [f.model_dump() for f in findings]}, world)
+    outcome = anomalies_found(context, {"min_found": "all"})
+    return outcome.met, dict(outcome.evidence)
+
+
+def test_a_catch_all_answer_finds_nothing(ledger: Ledger, world: World) -> None:
+    everyone = sorted(set(ledger.paid["staff_id"].astype(str)))
+    # the right kind, period and component for every seeded anomaly, but every staff id of the ledger
+    findings = [_finding(a.kind, everyone, component=a.component) for a in ledger.truth]
+    result = assess_findings(findings, ledger, teams=_teams(world))
+    assert result.found == 0 and not any(m.found for m in match_findings(findings, ledger.truth))
+    assert _reasons(findings, ledger, world) == [(k, "too_many_people") for k in range(len(findings))]
+    met, evidence = _check(world, findings)
+    assert not met and evidence["found"] == 0 and len(evidence["missed"]) == len(ledger.truth)
+    assert evidence["unsupported"] == [
+        {"finding": k + 1, "kind": f.kind, "reason": "too_many_people"} for k, f in enumerate(findings)
+    ]
+
+
+def test_naming_too_many_people_does_not_count(ledger: Ledger, world: World) -> None:
+    calc = _of(ledger, "calculation_error")[0]
+    others = sorted(set(ledger.paid["staff_id"].astype(str)) - set(calc.staff_ids))
+    person = calc.staff_ids[0]
+    # at least half of the staff ids named must be the anomaly's people: one other person is all right, two not
+    one_more = _finding("calculation_error", [person, others[0]])
+    two_more = _finding("calculation_error", [person, others[0], others[1]])
+    assert match_findings([one_more], [calc])[0].found
+    assert not match_findings([two_more], [calc])[0].found
+    assert _reasons([two_more], ledger, world) == [(0, "too_many_people")]
+    # the gap's people by the same rule: all of the women of the team and as many others at most
+    gap = _of(ledger, "gender_gap")[0]
+    women = list(gap.staff_ids)
+    assert match_findings([_finding("gender_gap", women + others[: len(women)])], [gap])[0].found
+    assert not match_findings([_finding("gender_gap", women + others[: len(women) + 1])], [gap])[0].found
+
+
+def test_a_gender_gap_description_naming_every_team_does_not_count(ledger: Ledger, world: World) -> None:
+    gap = _of(ledger, "gender_gap")[0]
+    assert gap.team
+    teams = _teams(world)
+    other = next(tm for tm in teams if tm != gap.team)
+    every = _finding("gender_gap", [], component=gap.component, description=f"women paid less in {', '.join(teams)}")
+    two = _finding("gender_gap", [], description=f"women in {other} and in {gap.team} are paid less")
+    assert assess_findings([every], ledger, teams=teams).found == 0
+    assert _reasons([every, two], ledger, world) == [(0, "several_teams"), (1, "several_teams")]
+    # given the truth alone, the teams known are the anomalies' own (the gap's and the others'): still several
+    assert not match_findings([every], ledger.truth)[ledger.truth.index(gap)].found
+    _, evidence = _check(world, [every])
+    assert evidence["found"] == 0 and evidence["unsupported"][0]["reason"] == "several_teams"
+    # the team alone, in the description or in its field, counts; the field naming another team does not
+    alone = _finding("gender_gap", [], description=f"women in team {gap.team} are paid less per point")
+    field_ = _finding("gender_gap", [], team=gap.team.lower(), description=f"women paid less in {', '.join(teams)}")
+    wrong_field = _finding("gender_gap", [], team=other, description=f"women in team {gap.team} are paid less")
+    assert [assess_findings([f], ledger, teams=teams).found for f in (alone, field_, wrong_field)] == [1, 1, 0]
+    assert _reasons([wrong_field], ledger, world) == [(0, "wrong_people")]
+
+
+def test_an_invented_finding_is_unsupported_and_changes_nothing(ledger: Ledger, world: World) -> None:
+    real = _all_found(ledger)
+    calc = _of(ledger, "calculation_error")[0]
+    over = _of(ledger, "over_cap")[0]
+    invented = [
+        _finding("calculation_error", ["E9999"], description="an error nobody made"),
+        _finding("over_cap", list(calc.staff_ids)),  # a real person, but not over a cap
+        _finding("other", list(over.staff_ids)),
+        _finding("calculation_error", list(calc.staff_ids), period="2026-01"),
+        _finding("calculation_error", list(calc.staff_ids), component="no_such_component"),
+        real[ledger.truth.index(calc)],  # the same finding twice counts once
+    ]
+    reasons = ["wrong_people", "wrong_people", "no_such_kind", "wrong_period", "wrong_component", "duplicate"]
+    findings = real + invented
+    result = assess_findings(findings, ledger, teams=_teams(world))
+    assert result.found == len(ledger.truth)
+    assert [m.finding for m in result.matches] == list(range(len(real)))
+    assert _reasons(findings, ledger, world) == [(len(real) + k, r) for k, r in enumerate(reasons)]
+    met, evidence = _check(world, findings)
+    assert met and evidence["found"] == len(ledger.truth) and evidence["missed"] == []
+    assert [(u["finding"], u["kind"], u["reason"]) for u in evidence["unsupported"]] == [
+        (len(real) + k + 1, f.kind, r) for k, (f, r) in enumerate(zip(invented, reasons, strict=True))
+    ]
+    assert _check(world, invented)[1]["found"] == 1  # alone, only the duplicate of a real finding finds anything
+    for u in result.unsupported:
+        for lang in ("en", "zh-TW"):
+            assert u.describe(lang) == t(f"t4audit.unsupported_{u.reason}", lang) != f"t4audit.unsupported_{u.reason}"
+
+
+def test_a_correct_finding_still_matches(ledger: Ledger, world: World) -> None:
+    precise = []
+    for a in ledger.truth:
+        ids = [s.lower() for s in a.staff_ids] if a.kind != "gender_gap" else list(a.staff_ids[:2])
+        precise.append(_finding(a.kind, ids, component=(a.component or "").upper(), team=a.team))
+    result = assess_findings(precise, ledger, teams=_teams(world))
+    assert [m.finding for m in result.matches] == list(range(len(ledger.truth))) and not result.unsupported
+    assert _check(world, precise) == (
+        True,
+        {"found": len(ledger.truth), "seeded": len(ledger.truth), "missed": [], "unsupported": []},
+    )
+
+
+def test_one_finding_cannot_count_for_two_anomalies(ledger: Ledger, world: World) -> None:
+    calc = _of(ledger, "calculation_error")
+    assert len(calc) == 2
+    both = _finding("calculation_error", [a.staff_ids[0] for a in calc])
+    assert assess_findings([both], ledger).found == 1
+    assert [m.finding for m in match_findings([both], calc)] == [0, None]
+    # the assignment is the best one, not the first come: with a finding for the first alone, both are found
+    first = _finding("calculation_error", [calc[0].staff_ids[0]])
+    assert [m.finding for m in match_findings([both, first], calc)] == [1, 0]
+    # many copies of every correct finding (the answer's limit is 200): each anomaly once, the rest duplicates
+    copies = (_all_found(ledger) * 40)[:200]
+    result = assess_findings(copies, ledger, teams=_teams(world))
+    assert result.found == len(ledger.truth) and [m.finding for m in result.matches] == list(range(5))
+    assert {u.reason for u in result.unsupported} == {"duplicate"} and len(result.unsupported) == 195
+
+
+@pytest.mark.parametrize("which", ["world", "other_world"])
+def test_the_simulated_auditors_get_their_verdicts(which: str, request: Any) -> None:
+    """strong and competent record every finding the tools show; missed_anomalies only two kinds of them."""
+    w: World = request.getfixturevalue(which)
+    case = T4Case(w.spec.name, w.seed, "auditor", "en", world=w)
+    careful = find_anomalies(case)
+    met, evidence = _check(w, careful)
+    assert met and evidence["found"] == 5 and evidence["unsupported"] == []
+    partial = find_anomalies(case, ("calculation_error", "over_cap"))
+    met, evidence = _check(w, partial)
+    assert not met and evidence["found"] == 3 and evidence["unsupported"] == []
+
+
+def test_the_evidence_page_marks_unsupported_findings(tmp_path: Path) -> None:
+    doc = json.loads((FIXTURES / "v1-strong.json").read_text(encoding="utf-8"))
+    real = list(doc["findings"])
+    invented = {
+        **real[0],
+        "staff_ids": ["E9999"],
+        "description": "<script>alert('x')</script> an error nobody made",
+        "corrective_action": "<b>recover</b> it",
+    }
+    path = tmp_path / "answer.json"
+    path.write_text(json.dumps({**doc, "findings": [*real, invented]}, ensure_ascii=False), encoding="utf-8")
+    graded = grade_submission(path)
+    c09 = next(c for c in graded.result.criteria if c.id == "T4-C09")
+    assert c09.state == "met" and c09.evidence["found"] == 5
+    assert c09.evidence["unsupported"] == [
+        {"finding": len(real) + 1, "kind": real[0]["kind"], "reason": "wrong_people"}
+    ]
+    for lang in ("en", "zh-TW"):
+        page = findings_html(graded, lang)
+        assert "<script>" not in page and "<b>recover" not in page
+        assert "&lt;script&gt;" in page and "&lt;b&gt;recover&lt;/b&gt;" in page
+        matched, unsupported = page.split(t("t4evidence.h_unsupported", lang))
+        assert t("t4evidence.h_matched", lang) in matched and "nobody made" not in matched
+        assert matched.count("<tr><td>") == len(real)  # the matched findings first, one row each
+        assert unsupported.count("<tr><td>") == 1 and "nobody made" in unsupported
+        assert t("t4evidence.unsupported", lang) in unsupported
+        assert t("t4audit.unsupported_wrong_people", lang) in unsupported
+        assert not re.search(r"\bt4(?:evidence|audit)\.[a-z_]+", page)  # every message found in the catalogs
+    # with nothing unsupported, no unsupported table
+    clean = grade_submission(FIXTURES / "v1-strong.json")
+    assert t("t4evidence.h_unsupported", "en") not in findings_html(clean, "en")

@@ -146,7 +146,8 @@ def test_a_pasted_scheme_is_adopted_and_shown_in_the_form(app: T4App) -> None:
     b = app.builder
     assert [e.type.value for e in b.editors] == [c.type for c in expected.components]
     assert b.editors[2].cap.value == "3000" and b.editors[4].top_n.value == "5"
-    assert b.editors[3].bands.value == [{"threshold": 0.65, "fraction": 0.5}, {"threshold": 0.7, "fraction": 1.0}]
+    # the form shows a rate KPI's thresholds in %, as the explore tab does; the scheme keeps shares
+    assert b.editors[3].bands.value == [{"threshold": 65.0, "fraction": 0.5}, {"threshold": 70.0, "fraction": 1.0}]
     assert parse_scheme(b.form_data()) == expected  # the form holds exactly the scheme adopted
     b.to_json_button.click()
     assert parse_scheme(json.loads(b.json.value)) == expected
@@ -167,7 +168,7 @@ def test_components_and_rows_are_added_and_removed(app: T4App) -> None:
     gates.remove_buttons[1].click()
     assert [g.kpi for g in app.case.scheme.components[0].gates] == ["qa"]
     gates.add_button.click()
-    gates.rows[-1]["threshold"].value = 0.8
+    gates.rows[-1]["threshold"].value = 80.0  # adherence typed in %, as the explore tab shows it
     gates.rows[-1]["kpi"].value = "adherence"
     assert [(g.kpi, g.threshold) for g in app.case.scheme.components[0].gates] == [("qa", 80), ("adherence", 0.8)]
 

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casekit.answers import AnswerDocument, DeclaredAnswer
 from casekit.cases.t4_incentives.audit import AuditFinding
-from casekit.cases.t4_incentives.scheme import Scheme
+from casekit.cases.t4_incentives.scheme import Scheme, scheme_problems
+from casekit.errors import Problem
 
 __all__ = ["MAX_TEXT", "ReportedFigures", "T4Answer", "T4AnswerV1", "upgrade_1"]
 
@@ -39,6 +40,11 @@ class T4AnswerV1(AnswerDocument):
     findings: list[AuditFinding] = Field(default_factory=list, max_length=200)
     justification: str = Field(default="", max_length=MAX_TEXT)
     discussion: str = Field(default="", max_length=MAX_TEXT)
+
+    def rule_problems(self, source: str) -> list[Problem]:
+        """The scheme's rules across fields (weights summing to 1, pay >= 0, one measure where a component needs
+        one, ...): the same rules the widgets apply, so a document the widgets would refuse is never graded."""
+        return scheme_problems(self.scheme, source, "scheme.")
 
 
 class T4Answer(T4AnswerV1, DeclaredAnswer):

@@ -10,19 +10,22 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, TypeVar
 
-from casekit import months
-from casekit.cases.t4_incentives.audit import AuditFinding, match_findings, payout_ledger
-from casekit.cases.t4_incentives.case import projected_cost_per_period
+import pandas as pd
+
+from casekit.cases.t4_incentives.audit import AuditFinding, assess_findings, payout_ledger
+from casekit.cases.t4_incentives.audit_tools import budget_variance
+from casekit.cases.t4_incentives.case import full_months, projected_cost_per_period
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts
-from casekit.cases.t4_incentives.response import simulate_response
+from casekit.cases.t4_incentives.response import response_plan, simulate_response
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
 from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.rubric.checks import CheckContext, CheckOutcome, builtin_checks
 from casekit.scenario import World
 
-__all__ = ["CHECKS", "GAMEABLE", "QUALITY", "grading_context"]
+__all__ = ["CHECKS", "GAMEABLE", "MIN_BINDING_SHARE", "QUALITY", "grading_context", "whole_units"]
 
 T = TypeVar("T")
 
@@ -67,6 +70,33 @@ def _review(context: CheckContext) -> Review:
     return _cached(context, "review", run)
 
 
+def _plan(context: CheckContext) -> pd.DataFrame:
+    """The simulated team's response plan (baseline per person, and where each quality constraint binds)."""
+    world: World = context.world
+    return _cached(context, "plan", lambda: response_plan(world, _scheme(context)))
+
+
+#: A quality constraint counts for a component when it can change the pay of at least this share of the people
+#: the component pays (rubric parameter ``min_binding_share``): a gate nobody comes near is no gate.
+MIN_BINDING_SHARE: Final = 0.5
+
+
+def _binding_share(context: CheckContext, index: int) -> float:
+    """The share of the handling staff component ``index`` pays whose pay its quality constraint can change."""
+    plan = _plan(context)
+    component = _scheme(context).components[index]
+    paid = plan["role"].map({k: float(v) for k, v in component.pay.items()}).fillna(0.0) > 0
+    if not paid.any():
+        return 1.0  # pays no handling staff: nothing to constrain
+    return float(plan.loc[paid, f"quality_binds_{index}"].mean())
+
+
+def _unconstrained(context: CheckContext, params: Mapping[str, Any], index: int) -> bool:
+    """Whether component ``index``'s quality constraint (gate or weight) binds too few of the people it pays."""
+    share = float(params.get("min_binding_share", MIN_BINDING_SHARE))
+    return _binding_share(context, index) < share
+
+
 def _outcome(met: bool, key: str, evidence: Mapping[str, Any], **params: Any) -> CheckOutcome:
     return CheckOutcome(
         met=met,
@@ -96,91 +126,92 @@ def individual_and_team_kpis(context: CheckContext, params: Mapping[str, Any]) -
 
 @CHECKS.register("quality_gated", required_params=("min_weight",))
 def quality_gated(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """Quality is gated or weighted: every cash component has a quality gate, or quality measures carry at least
-    ``min_weight`` of its weight."""
+    """Quality is gated or weighted, and it binds: every cash component has a quality gate, or quality measures
+    carry at least ``min_weight`` of its weight, and that constraint can change the pay of at least
+    ``min_binding_share`` (default 0.5) of the people it pays at the world's baseline (a gate below what every
+    agent already scores, or a target everyone exceeds many times over, binds nobody: it does not count)."""
     scheme = _scheme(context)
     min_weight = float(params["min_weight"])
-    weak = []
-    for c in scheme.components:
+    weak, token = [], []
+    for i, c in enumerate(scheme.components):
         if c.type == "non_cash":
             continue
         gated = any(g.kpi in QUALITY for g in c.gates)
         weight = sum(m.weight for m in c.measures if m.kpi in QUALITY)
         if not gated and weight < min_weight:
             weak.append(c.id)
+        elif _unconstrained(context, params, i):
+            token.append(c.id)
+    shares = {
+        c.id: round(_binding_share(context, i), 3) for i, c in enumerate(scheme.components) if c.type != "non_cash"
+    }
     return _outcome(
-        not weak,
+        not weak and not token,
         "quality",
-        {"components_without_quality": weak},
-        components=", ".join(weak) or "-",
+        {"components_without_quality": weak, "components_not_binding": token, "binding_share": shares},
+        components=", ".join(weak + token) or "-",
         min_weight=min_weight,
     )
 
 
 @CHECKS.register("no_gameable_alone")
 def no_gameable_alone(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """No component pays on a gameable metric (speed, volume, sales) without a quality or outcome constraint."""
+    """No component pays on a gameable metric (speed, volume, sales) without a quality or outcome constraint that
+    binds (see :func:`quality_gated`: a token gate leaves the metric alone)."""
     scheme = _scheme(context)
     alone = []
-    for c in scheme.components:
+    for i, c in enumerate(scheme.components):
         kpis = {m.kpi for m in c.measures} | ({"sales"} if c.type == "commission" else set())
         constrained = bool(kpis & QUALITY) or any(g.kpi in QUALITY for g in c.gates)
-        if kpis & GAMEABLE and not constrained:
+        if kpis & GAMEABLE and (not constrained or _unconstrained(context, params, i)):
             alone.append(c.id)
     return _outcome(not alone, "gameable", {"components": alone}, components=", ".join(alone) or "-")
 
 
-def _pay_at_target(scheme: Scheme, role: str, sales_per_month: float) -> float:
-    total = 0.0
-    for c in scheme.components:
-        if c.type == "non_cash" and c.non_cash_kind == "competition":
-            continue  # only the winners get it: not what the role earns at target
-        rate = float(c.pay.get(role, 0.0))  # type: ignore[call-overload]
-        total += rate * sales_per_month if c.type == "commission" else rate
-    return total
-
-
 @CHECKS.register("rewards_by_responsibility", required_params=("min_ratio",))
 def rewards_by_responsibility(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """P4.2: what a role earns at target rises with its responsibility (agent < senior agent < team leader),
-    each step at least ``min_ratio``; commission counted at the role's median monthly sales."""
-    scheme = _scheme(context)
+    """P4.2: what each role is actually paid under the scheme in the world rises with its responsibility (agent <
+    senior agent < team leader), each step at least ``min_ratio``: the median per person and full month of what
+    the payout calculator pays (cash and non-cash), not the rates on paper (a bonus nobody reaches pays nothing)."""
     world: World = context.world
-    person_sales = (
-        world.contacts.assign(period=months.period_column(world.contacts["date"]))
-        .groupby(["staff_id", "period"])["sales"]
-        .sum()
-        .reset_index()
-        .merge(world.staff[["staff_id", "role"]], on="staff_id")
-    )
-    median_sales = person_sales.groupby("role")["sales"].median().to_dict()
+    people = _payouts(context).people
+    people = people[people["period"].isin(full_months(world))] if full_months(world) else people
+    median = people.groupby("role")["total"].median().to_dict()
     ladder = ["agent", "senior_agent", "team_leader"]
     present = [r for r in ladder if (world.staff["role"] == r).any()]
-    pay = {r: round(_pay_at_target(scheme, r, float(median_sales.get(r, 0.0))), 2) for r in present}
+    pay = {r: round(float(median.get(r, 0.0)), 2) for r in present}
     ratio = float(params["min_ratio"])
     steps = list(itertools.pairwise(present))
     ok = all(pay[b] >= pay[a] * ratio and pay[b] > 0 for a, b in steps) and all(v > 0 for v in pay.values())
     return _outcome(
         ok,
         "responsibility",
-        {"pay_at_target": pay, "min_ratio": ratio},
+        {"median_paid": pay, "min_ratio": ratio},
         pay=", ".join(f"{r} {v:,.0f}" for r, v in pay.items()),
         min_ratio=ratio,
     )
 
 
+def whole_units(amount: float) -> int:
+    """An amount of money in whole NT$, rounded half up: how the budget and the cost are compared and shown, so
+    a budget typed as the cost the tool shows is never short by a fraction of a cent, and two equal printed
+    figures never make a failure."""
+    return int(Decimal(repr(float(amount))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @CHECKS.register("within_budget", required_params=("tolerance",))
 def within_budget(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """The scheme's projected monthly cost on the world's own figures is within its budget (+ tolerance)."""
+    """The scheme's projected monthly cost on the world's own figures is within its budget (+ tolerance), both in
+    whole NT$."""
     scheme = _scheme(context)
-    cost = projected_cost_per_period(_payouts(context), context.world)
-    limit = scheme.budget_per_period * (1 + float(params["tolerance"]))
+    cost = whole_units(projected_cost_per_period(_payouts(context), context.world))
+    limit = whole_units(scheme.budget_per_period * (1 + float(params["tolerance"])))
     return _outcome(
         cost <= limit,
         "budget",
-        {"projected_cost_per_period": round(cost, 2), "budget_per_period": scheme.budget_per_period},
-        cost=round(cost),
-        budget=round(scheme.budget_per_period),
+        {"projected_cost_per_period": cost, "budget_per_period": whole_units(scheme.budget_per_period)},
+        cost=f"{cost:,}",
+        budget=f"{limit:,}",
     )
 
 
@@ -202,13 +233,22 @@ def budget_reasonable(context: CheckContext, params: Mapping[str, Any]) -> Check
     )
 
 
+#: The kinds of reward N6 names, by component: commission; a bonus (threshold, tiers, scorecard, team bonus);
+#: each non-cash kind on its own (time off, recognition, competitions).
+_REWARD_KIND: Final = {"commission": "commission"} | dict.fromkeys(
+    ("threshold_bonus", "tiered", "scorecard", "team_bonus"), "bonus"
+)
+
+
 @CHECKS.register("reward_range")
 def reward_range(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """K6: the scheme uses a range of reward and recognition strategies, cash and non-cash."""
+    """K6, N6: a range of reward and recognition strategies, non-cash included: at least three of the kinds N6
+    names (commission, bonus, time off, recognition, competitions), at least one of them non-cash."""
     scheme = _scheme(context)
-    types = sorted({c.type for c in scheme.components})
-    ok = "non_cash" in types and len(types) >= 3
-    return _outcome(ok, "range", {"types": types}, types=", ".join(types))
+    kinds = sorted({_REWARD_KIND[c.type] if c.type != "non_cash" else str(c.non_cash_kind) for c in scheme.components})
+    non_cash = any(c.type == "non_cash" for c in scheme.components)
+    ok = non_cash and len(kinds) >= 3
+    return _outcome(ok, "range", {"kinds": kinds}, types=", ".join(kinds))
 
 
 @CHECKS.register("effective", required_params=("min_improvement",))
@@ -231,55 +271,82 @@ def effective(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
 
 @CHECKS.register("anomalies_found", required_params=("min_found",))
 def anomalies_found(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """P4.4: the candidate's findings identify the anomalies seeded into last period's payouts ("all" or a count)."""
-    ledger = _cached(context, "ledger", lambda: payout_ledger(context.world))
+    """P4.4: the candidate's findings identify the anomalies seeded into last period's payouts ("all" or a count),
+    matched one to one on specific evidence (:func:`~casekit.cases.t4_incentives.audit.assess_findings`); the
+    evidence lists each finding that identifies no seeded anomaly as unsupported, by its number in the answer's
+    list (from 1), with the reason. The assessment is cached for the evidence page."""
+    world: World = context.world
+    ledger = _cached(context, "ledger", lambda: payout_ledger(world))
     findings = [AuditFinding.model_validate(f) for f in context.answer.get("findings", [])]
-    matches = match_findings(findings, ledger.truth)
-    found = sum(m.found for m in matches)
+    teams = [str(tm) for tm in world.staff["team"].dropna().unique()]
+    assessment = _cached(context, "findings_assessment", lambda: assess_findings(findings, ledger, teams=teams))
+    matches = assessment.matches
+    found = assessment.found
     need = len(matches) if params["min_found"] == "all" else int(params["min_found"])
     missed = [f"{m.anomaly.kind}:{','.join(m.anomaly.staff_ids[:3])}" for m in matches if not m.found]
+    unsupported = [
+        {"finding": u.finding + 1, "kind": findings[u.finding].kind, "reason": u.reason} for u in assessment.unsupported
+    ]
     return _outcome(
         found >= need,
         "anomalies",
-        {"found": found, "seeded": len(matches), "missed": missed},
+        {"found": found, "seeded": len(matches), "missed": missed, "unsupported": unsupported},
         found=found,
         seeded=len(matches),
     )
 
 
-def _close(reported: float | None, actual: float, tolerance: float) -> bool:
-    return reported is not None and abs(reported - actual) <= tolerance * max(1.0, abs(actual))
+def _close(reported: float | None, actual: float, tolerance: float, floor: float) -> bool:
+    """Relative agreement: within ``tolerance`` of the recomputed figure, or within ``floor`` of it when that is
+    near zero (a change of 0.0 cannot be matched relatively)."""
+    return reported is not None and abs(reported - actual) <= max(tolerance * abs(actual), floor)
+
+
+#: Where a relative tolerance stops making sense: NT$1 for money, 0.0005 (0.05 %) for a relative KPI change.
+MONEY_FLOOR: Final = 1.0
+CHANGE_FLOOR: Final = 0.0005
 
 
 @CHECKS.register("figures_reproduce", required_params=("tolerance",))
 def figures_reproduce(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """The figures the candidate reports (projected cost, simulated cost and KPI changes) come out the same
-    when the grader recomputes them from the seed."""
+    """Every figure the candidate reports comes out the same, within a relative ``tolerance``, when the grader
+    recomputes it from the seed: the projected cost, the simulated cost, the change of every KPI the scheme pays
+    (each one reported, none left out) and the audit's budget variance."""
     tol = float(params["tolerance"])
     reported = context.answer.get("reported") or {}
     cost = projected_cost_per_period(_payouts(context), context.world)
     review = _review(context)
     checks: dict[str, bool] = {
-        "projected_cost_per_period": _close(reported.get("projected_cost_per_period"), cost, tol),
-        "simulated_cost_total": _close(reported.get("simulated_cost_total"), float(review.cost["total"]), tol),
+        "projected_cost_per_period": _close(reported.get("projected_cost_per_period"), cost, tol, MONEY_FLOOR),
+        "simulated_cost_total": _close(
+            reported.get("simulated_cost_total"), float(review.cost["total"]), tol, MONEY_FLOOR
+        ),
     }
     changes = reported.get("simulated_kpi_change") or {}
-    actual = {
-        str(k): float(v)
-        for k, v in zip(review.kpis["kpi"], review.kpis["change"], strict=True)
-        if v is not None and v == v
-    }
-    checks["simulated_kpi_change"] = bool(changes) and all(
-        k in actual and abs(float(v) - actual[k]) <= max(tol, 1e-4) for k, v in changes.items()
+    table = review.kpis
+    actual = {str(k): float(v) for k, v in zip(table["kpi"], table["change"], strict=True) if v is not None and v == v}
+    paid = sorted(str(k) for k in table.loc[table["paid"], "kpi"] if str(k) in actual)
+    missing = [k for k in paid if k not in changes]
+    wrong_kpis = sorted(
+        str(k) for k, v in changes.items() if k not in actual or not _close(float(v), actual[k], tol, CHANGE_FLOOR)
     )
+    checks["simulated_kpi_change"] = bool(changes) and not missing and not wrong_kpis
+    variance = None
+    if context.answer.get("findings"):
+        ledger = _cached(context, "ledger", lambda: payout_ledger(context.world))
+        variance = float(budget_variance(ledger)["variance"])
+        checks["audit_budget_variance"] = _close(reported.get("audit_budget_variance"), variance, tol, MONEY_FLOOR)
     wrong = [k for k, ok in checks.items() if not ok]
     return _outcome(
         not wrong,
         "figures",
         {
             "checked": checks,
+            "kpis_missing": missing,
+            "kpis_wrong": wrong_kpis,
             "recomputed_cost_per_period": round(cost, 2),
             "recomputed_simulated_cost": round(float(review.cost["total"]), 2),
+            "recomputed_audit_budget_variance": variance,
         },
         wrong=", ".join(wrong) or "-",
     )

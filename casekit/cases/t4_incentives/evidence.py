@@ -3,7 +3,8 @@ as static HTML (tables and inline SVG). Plain functions of the graded submission
 kernel; the grading notebook shows them in the order :data:`SECTIONS` gives.
 
 Every value that came from the candidate (component ids, scheme name, findings, free text) goes through
-:func:`~casekit.html.esc`.
+:func:`~casekit.html.esc`. The audit section shows which findings identify a seeded anomaly and, marked as
+unsupported with the reason, those that identify none.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 
 from casekit.cases.sections import Graded, Section, answer_of, free_text_section
 from casekit.cases.t4_incentives.answer import T4Answer
+from casekit.cases.t4_incentives.audit import AuditFinding, FindingsAssessment, Ledger, assess_findings
 from casekit.html import bar_chart, esc, html_table, num
 from casekit.i18n import t
 from casekit.kpi import format_kpi
@@ -106,21 +108,75 @@ def review_html(g: Graded, lang: str) -> str:
     return f"{table}{chart}<ul>{findings}</ul>"
 
 
+def _assessment(g: Graded, findings: list[AuditFinding]) -> FindingsAssessment | None:
+    """The matching the ``anomalies_found`` check made, or one made now from the ledger it cached; None when the
+    ledger was not computed."""
+    cached = g.cache.get("findings_assessment")
+    if isinstance(cached, FindingsAssessment):
+        return cached
+    ledger = g.cache.get("ledger")
+    if not isinstance(ledger, Ledger):
+        return None
+    teams = [str(tm) for tm in g.world.staff["team"].dropna().unique()]
+    return assess_findings(findings, ledger, teams=teams)
+
+
+def _finding_cells(k: int, f: AuditFinding, lang: str) -> tuple[str, ...]:
+    return (
+        esc(k + 1),
+        esc(t(f"t4audit.kind_{f.kind}", lang)),
+        esc(", ".join(f.staff_ids)),
+        esc(f.team or ""),
+        esc(f.description),
+        esc(f.corrective_action),
+    )
+
+
+def _finding_headers(lang: str, *extra: str) -> list[str]:
+    cols = [t(f"evidence.col_{c}", lang) for c in ("kind", "staff", "team", "finding", "action")]
+    return [t("t4evidence.col_number", lang), *cols, *(t(key, lang) for key in extra)]
+
+
 def findings_html(g: Graded, lang: str) -> str:
+    """The findings that identify a seeded anomaly, each beside the anomaly it is credited with; then, marked
+    unsupported with the reason, every finding that identifies none (it counts for nothing)."""
     findings = answer_of(g, T4Answer).findings
     if not findings:
         return f"<p>{esc(t('t4evidence.no_findings', lang))}</p>"
-    rows = [
-        (
-            esc(t(f"t4audit.kind_{f.kind}", lang)),
-            esc(", ".join(f.staff_ids)),
-            esc(f.team or ""),
-            esc(f.description),
-            esc(f.corrective_action),
-        )
-        for f in findings
+    assessment = _assessment(g, findings)
+    if assessment is None:
+        rows = [_finding_cells(k, f, lang) for k, f in enumerate(findings)]
+        return f"<p>{esc(t('evidence.not_computed', lang))}</p>" + html_table(_finding_headers(lang), rows)
+    credited = {m.finding: m.anomaly for m in assessment.matches if m.finding is not None}
+    matched = [
+        (*_finding_cells(k, f, lang), esc(credited[k].describe(lang))) for k, f in enumerate(findings) if k in credited
     ]
-    return html_table([t(f"evidence.col_{c}", lang) for c in ("kind", "staff", "team", "finding", "action")], rows)
+    label = esc(t("t4evidence.unsupported", lang))
+    unsupported = [
+        (
+            *_finding_cells(u.finding, findings[u.finding], lang),
+            f'<strong class="ck-unsupported">{label}</strong>: {esc(u.describe(lang))}',
+        )
+        for u in assessment.unsupported
+    ]
+    summary = t(
+        "t4evidence.audit_summary",
+        lang,
+        found=assessment.found,
+        seeded=len(assessment.matches),
+        unsupported=len(assessment.unsupported),
+    )
+    parts = [
+        f"<p>{esc(summary)}</p>",
+        f"<h4>{esc(t('t4evidence.h_matched', lang))}</h4>",
+        html_table(_finding_headers(lang, "t4evidence.col_anomaly"), matched, empty=t("t4evidence.none_matched", lang)),
+    ]
+    if unsupported:
+        parts += [
+            f"<h4>{esc(t('t4evidence.h_unsupported', lang))}</h4>",
+            html_table(_finding_headers(lang, "t4evidence.col_unsupported"), unsupported, "ck-table ck-unsupported"),
+        ]
+    return "".join(parts)
 
 
 #: What T4 shows of a graded submission, in order (the grading notebook adds the header, criteria and decision).

@@ -15,7 +15,8 @@ from typing import Any
 
 from casekit.cases.t4_incentives import audit_tools
 from casekit.cases.t4_incentives.audit import AuditFinding
-from casekit.cases.t4_incentives.case import T4Case, projected_cost_per_period
+from casekit.cases.t4_incentives.case import T4Case, full_months, projected_cost_per_period
+from casekit.cases.t4_incentives.payout import period_kpis
 from casekit.cases.t4_incentives.scheme import Scheme, parse_scheme
 from casekit.errors import UsageError
 from casekit.i18n import t
@@ -76,9 +77,32 @@ def _targets(case: T4Case) -> dict[str, float]:
     }
 
 
+def _gate(case: T4Case, target: float) -> float:
+    """Where a careful designer puts a QA gate: five points under the target, or lower where that would shut out
+    more than the weakest fifth of the people paid (their monthly QA in the world's full months, as the explore
+    tab shows it), so the gate binds the weak without cutting off the role ladder; rounded down to 0.5."""
+    person, _team = period_kpis(case.world.contacts, case.world.staff)
+    months = person[person.index.get_level_values("period").isin(full_months(case.world))]
+    qa = months["qa"].dropna()
+    low = float(qa.quantile(0.2)) if len(qa) else target
+    return math.floor(2 * min(target - 5, low)) / 2
+
+
+def _time_off(tg: dict[str, float]) -> dict[str, Any]:
+    """Half a day off for reaching the adherence target: the flawed profiles' third kind of reward (N6), so that
+    each fails only what its flaw targets."""
+    return {
+        "id": "early",
+        "type": "non_cash",
+        "non_cash_kind": "time_off",
+        "pay": {"agent": 800.0, "senior_agent": 800.0},
+        "measures": [{"kpi": "adherence", "target": tg["adherence"]}],
+    }
+
+
 def _scheme(case: T4Case, profile: str) -> dict[str, Any]:
     tg = _targets(case)
-    quality_gate = [{"kpi": "qa", "threshold": round(tg["qa"] - 5, 1)}]
+    quality_gate = [{"kpi": "qa", "threshold": _gate(case, tg["qa"])}]
     flat = profile == "flat_rewards"
     card_pay = _role_pay(case, 0.07, flat)
     team_pay = _role_pay(case, 0.02, flat)
@@ -104,6 +128,7 @@ def _scheme(case: T4Case, profile: str) -> dict[str, Any]:
                 "pay": {"agent": 500.0},
                 "measures": [{"kpi": "aht_s", "target": tg["aht_s"] * 0.9}],
             },
+            _time_off(tg),
         ]
     elif profile == "no_quality_gate":
         components = [
@@ -131,6 +156,7 @@ def _scheme(case: T4Case, profile: str) -> dict[str, Any]:
                 "pay": {"agent": 500.0},
                 "measures": [{"kpi": "csat", "target": tg["csat"]}],
             },
+            _time_off(tg),
         ]
     else:
         components = [

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ __all__ = [
     "BASELINE_MONTHS",
     "LATENT_OF",
     "baseline_window",
+    "quality_binds",
     "response_plan",
     "scheme_digest",
     "simulate_response",
@@ -103,6 +105,31 @@ def _achievement(value: np.ndarray, target: float, kpi: str) -> np.ndarray:
 def _gap(value: np.ndarray, threshold: float, kpi: str) -> np.ndarray:
     """How far ``value`` is short of ``threshold`` as a share of it (<= 0: reached)."""
     return np.asarray((threshold - value) / threshold * KPI_DIRECTIONS[kpi], dtype=float)
+
+
+def quality_binds(c: Component, value: Callable[[str, str], np.ndarray], p: int) -> np.ndarray:
+    """Per person: whether the component's quality constraint can change their pay, at their baseline. A quality
+    gate (or a quality threshold or tier) binds a person below it or less than ``REACH`` above it, since that is
+    what rushing or a bad month costs; a quality weight binds a person who scores under the achievement cap or
+    less than ``REACH`` above it. A target every agent exceeds many times over binds nobody: it is no constraint,
+    and the simulated team treats it so (it does not stop rushing) as the checks do (``quality_gated``)."""
+    binds = np.zeros(p, dtype=bool)
+    for g in c.gates:
+        if g.kpi in QUALITY:
+            binds |= _gap(value(g.kpi, "individual"), g.threshold, g.kpi) >= -REACH
+    if c.type == "commission":
+        return binds
+    for m in c.measures:
+        if m.kpi not in QUALITY:
+            continue
+        v = value(m.kpi, m.level)
+        if c.type in ("scorecard", "team_bonus"):
+            binds |= np.nan_to_num(_achievement(v, m.target, m.kpi), nan=np.inf) < c.achievement_cap * (1 + REACH)
+        else:
+            thresholds = [b.threshold for b in c.bands] if c.type == "tiered" else [m.target]
+            for threshold in thresholds:
+                binds |= np.nan_to_num(_gap(v, threshold, m.kpi), nan=-np.inf) >= -REACH
+    return binds
 
 
 def _offer(c: Component, rate: np.ndarray, ach: list[np.ndarray], sales: np.ndarray, n_elig: int) -> np.ndarray:
@@ -162,8 +189,10 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
             old = bunch.get(kpi, np.full(p, np.nan))
             bunch[kpi] = np.where(np.isnan(old), new, np.where(np.isnan(new), old, d * np.fmax(d * old, d * new)))
 
+    binding: dict[int, np.ndarray] = {}  # component index -> per person: its quality constraint can cut their pay
     comps = []
-    for c in scheme.components:
+    for i, c in enumerate(scheme.components):
+        binding[i] = quality_binds(c, value, p)
         rate = people["role"].map({k: float(v) for k, v in c.pay.items()}).fillna(0.0).to_numpy(dtype=float)
         n_elig = int(np.isin(roles, list(c.pay)).sum())
         ach = [np.nan_to_num(_achievement(value(m.kpi, m.level), m.target, m.kpi)) for m in c.measures]
@@ -173,13 +202,14 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
     if scheme.cap_per_person is not None:
         scale = np.where(cash > scheme.cap_per_person, scheme.cap_per_person / np.maximum(cash, 1e-9), 1.0)
 
-    for c, rate, ach, offer, n_elig in comps:
+    for i, (c, rate, ach, offer, n_elig) in enumerate(comps):
         on = rate > 0
+        binds = on & binding[i]
         per_base = (scale if c.type != "non_cash" else 1.0) / base  # money -> strength
         active = on.copy()
         for g in c.gates:
             paid[LATENT_OF[g.kpi]] |= on
-            quality |= on & (g.kpi in QUALITY)
+            quality |= binds & (g.kpi in QUALITY)  # a gate nobody comes near stops no one rushing
             gap = _gap(value(g.kpi, "individual"), g.threshold, g.kpi)
             trying = on & (gap > 0) & (gap <= REACH)
             strength[LATENT_OF[g.kpi]] += np.where(trying, offer * per_base, 0.0)
@@ -188,7 +218,7 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
         open_cap = np.ones(p, dtype=bool) if c.cap is None else offer < c.cap
         for m, a in zip(c.measures, ach, strict=True) if c.type != "commission" else ():  # a commission pays sales
             paid[LATENT_OF[m.kpi]] |= on
-            quality |= on & (m.kpi in QUALITY)
+            quality |= binds & (m.kpi in QUALITY)
             if c.type in ("scorecard", "team_bonus"):
                 s = rate * m.weight * a * (a < c.achievement_cap) * open_cap
             elif c.type == "non_cash" and c.non_cash_kind == "competition":
@@ -210,8 +240,8 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
             paid["conv"] |= on
             s = np.where(active & open_cap, rate * sales * per_base, 0.0)
             strength["conv"] += s
-            if not any(g.kpi == "qa" for g in c.gates):
-                ungated_sales += s
+            qa_gate = any(g.kpi == "qa" for g in c.gates)
+            ungated_sales += np.where(qa_gate & binds, 0.0, s)
 
     def effort(s: np.ndarray) -> np.ndarray:
         return np.minimum(EFFORT_CAP, np.log1p(s / REF))
@@ -242,6 +272,8 @@ def response_plan(world: World, scheme: Scheme) -> pd.DataFrame:
         out[k] = L[k]
     for k in GAIN:
         out[f"s_{k}"] = strength[k]
+    for i in binding:
+        out[f"quality_binds_{i}"] = (comps[i][1] > 0) & binding[i]
     out["gaming"] = gaming
     out["bunching"] = np.zeros(p, dtype=bool)
     for target in bunch.values():

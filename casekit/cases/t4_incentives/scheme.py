@@ -29,6 +29,7 @@ from casekit.validation import pydantic_problems
 __all__ = [
     "COMPONENT_TYPES",
     "KPI_DIRECTIONS",
+    "KPI_RANGES",
     "SCHEME_ROLES",
     "Band",
     "Component",
@@ -37,6 +38,7 @@ __all__ = [
     "Scheme",
     "SchemeError",
     "parse_scheme",
+    "scheme_problems",
 ]
 
 # +1: higher is better; -1: lower is better.
@@ -53,6 +55,17 @@ KPI_DIRECTIONS: dict[str, int] = {
     "sales": 1,
 }
 SCHEME_ROLES = ("agent", "senior_agent", "team_leader")
+#: The range a target or threshold of each KPI can take, in the document's unit: rates are shares (0.78, shown as
+#: 78 %), QA is in points of 100, AHT in seconds. A value outside is refused with the range (an FCR target of 78
+#: would pay almost nobody); counts (handled, sales) have no upper bound.
+KPI_RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(("adherence", "availability", "fcr", "csat", "conversion"), (0.0, 1.0)),
+    "qa": (0.0, 100.0),
+    "aht_s": (0.0, 7200.0),
+    "contacts_per_hour": (0.0, 120.0),
+    "handled": (0.0, float("inf")),
+    "sales": (0.0, float("inf")),
+}
 COMPONENT_TYPES = ("commission", "threshold_bonus", "tiered", "scorecard", "team_bonus", "non_cash")
 
 Kpi = Literal[
@@ -122,17 +135,25 @@ def _valid_components(data: object) -> list[tuple[int, Component]]:
     return found
 
 
-def _consistency(components: list[tuple[int, Component]], source: str) -> list[Problem]:
+def scheme_problems(scheme: Scheme, source: str, prefix: str = "") -> list[Problem]:
+    """The rules across fields of a scheme whose fields are each valid (the same rules :func:`parse_scheme`
+    applies): an answer document checks them on load and on save, the widgets when they adopt a scheme.
+    ``prefix``: where the scheme sits in the document (``"scheme."``)."""
+    return _consistency(list(enumerate(scheme.components)), source, prefix)
+
+
+def _consistency(components: list[tuple[int, Component]], source: str, prefix: str = "") -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, c in components:
-        where = f"components[{i}]"
+        where = f"{prefix}components[{i}]"
         if c.id in seen:
             problems.append(Problem(source, f"{where}.id", "expect.unique_component", repr(c.id)))
         seen.add(c.id)
         for role, amount in c.pay.items():
             if amount < 0:
                 problems.append(Problem(source, f"{where}.pay.{role}", "expect.ge", repr(amount), {"limit": 0}))
+        problems += _ranges(c, where, source)
         single = c.type in ("threshold_bonus", "tiered", "non_cash")
         if single and len(c.measures) != 1:
             problems.append(Problem(source, f"{where}.measures", "expect.one_measure", str(len(c.measures))))
@@ -151,6 +172,21 @@ def _consistency(components: list[tuple[int, Component]], source: str) -> list[P
                 problems.append(Problem(source, f"{where}.non_cash_kind", "expect.present"))
             if c.non_cash_kind == "competition" and c.top_n is None:
                 problems.append(Problem(source, f"{where}.top_n", "expect.present"))
+    return problems
+
+
+def _ranges(c: Component, where: str, source: str) -> list[Problem]:
+    """Targets and thresholds outside their KPI's range (:data:`KPI_RANGES`)."""
+    values = [(f"measures[{k}].target", m.kpi, m.target) for k, m in enumerate(c.measures)]
+    values += [(f"gates[{k}].threshold", g.kpi, g.threshold) for k, g in enumerate(c.gates)]
+    if c.measures:
+        values += [(f"bands[{k}].threshold", c.measures[0].kpi, b.threshold) for k, b in enumerate(c.bands)]
+    problems = []
+    for field, kpi, value in values:
+        low, high = KPI_RANGES[kpi]
+        if not low < value <= high:
+            params = {"kpi": kpi, "low": f"{low:g}", "high": f"{high:g}"}
+            problems.append(Problem(source, f"{where}.{field}", "expect.kpi_range", repr(value), params))
     return problems
 
 

@@ -1,6 +1,10 @@
 """Pure data shaping between form fields and the mappings the case validates. Nothing here validates: every
 mapping goes through :meth:`T4Case.set_scheme` or the finding model, which report every problem at once.
 
+Units: a target or threshold of a rate KPI (FCR, CSAT, adherence, availability, conversion) is typed in % on the
+form, as the explore tab and the pages show it, and stored as a share (78 on the form is 0.78 in the document);
+QA is in points and AHT in seconds everywhere.
+
 Optional numbers are text fields (blank = not set); a text that is not a number is passed on as it is, so the
 scheme's own validation names the field and what came.
 """
@@ -14,11 +18,13 @@ from typing import Any
 
 from casekit.cases.t4_incentives.scheme import SCHEME_ROLES, Component, Scheme, SchemeError
 from casekit.errors import Problem
+from casekit.kpi import RATE_KPIS
 
 __all__ = [
     "component_data",
     "component_fields",
     "finding_data",
+    "form_value",
     "number_text",
     "optional",
     "scheme_data",
@@ -42,6 +48,30 @@ def optional(text: str) -> str | None:
     return stripped or None
 
 
+def form_value(kpi: str, value: Any, *, to_form: bool) -> Any:
+    """A KPI target or threshold between the document's unit and the form's: rates (FCR, CSAT, adherence, ...) are
+    shares in the document and percentages on the form, as the explore tab shows them; others are the same."""
+    if kpi not in RATE_KPIS or isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return round(value * 100, 10) if to_form else value / 100
+
+
+def _rows(rows: Sequence[Mapping[str, Any]], field: str, kpi: str | None, *, to_form: bool) -> list[dict[str, Any]]:
+    """``rows`` with ``field`` converted by each row's KPI (or ``kpi`` for all, a tier's bands)."""
+    out = []
+    for row in rows:
+        item = dict(row)
+        which = kpi if kpi is not None else str(item.get("kpi", ""))
+        if field in item:
+            item[field] = form_value(which, item[field], to_form=to_form)
+        out.append(item)
+    return out
+
+
+def _band_kpi(measures: Sequence[Mapping[str, Any]]) -> str:
+    return str(measures[0].get("kpi", "")) if measures else ""
+
+
 def component_data(
     *,
     id: str,
@@ -60,9 +90,9 @@ def component_data(
         "id": id.strip(),
         "type": type,
         "pay": {role: text.strip() for role, text in pay.items() if text.strip()},
-        "measures": [dict(m) for m in measures],
-        "gates": [dict(g) for g in gates],
-        "bands": [dict(b) for b in bands],
+        "measures": _rows(measures, "target", None, to_form=False),
+        "gates": _rows(gates, "threshold", None, to_form=False),
+        "bands": _rows(bands, "threshold", _band_kpi(measures), to_form=False),
         "achievement_cap": achievement_cap,
         "cap": optional(cap),
     }
@@ -80,9 +110,14 @@ def component_fields(component: Component) -> dict[str, Any]:
         "id": component.id,
         "type": component.type,
         "pay": {role: number_text(pay.get(role)) for role in SCHEME_ROLES},
-        "measures": [m.model_dump() for m in component.measures],
-        "gates": [g.model_dump() for g in component.gates],
-        "bands": [b.model_dump() for b in component.bands],
+        "measures": _rows([m.model_dump() for m in component.measures], "target", None, to_form=True),
+        "gates": _rows([g.model_dump() for g in component.gates], "threshold", None, to_form=True),
+        "bands": _rows(
+            [b.model_dump() for b in component.bands],
+            "threshold",
+            component.measures[0].kpi if component.measures else "",
+            to_form=True,
+        ),
         "achievement_cap": component.achievement_cap,
         "cap": number_text(component.cap),
         "non_cash_kind": component.non_cash_kind,
