@@ -13,17 +13,37 @@ daily ratios, so a day with few contacts weighs what it should:
 - ``conversion``    sales / sales-eligible contacts
 - ``contacts_per_hour`` handled contacts / logged-in hours
 - ``handled`` and ``sales`` are counts for the group
+
+The figures people read are formatted here too, the same way wherever they are shown: KPI values
+(:func:`format_kpi`), money (:func:`format_money`, NT$1,234 in English and 1,234 元 in zh-TW), shares
+(:func:`format_share`) and counts (:func:`format_count`); none of them ever shows ``-0``.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNT_KPIS", "KPI_COLUMNS", "RATE_KPIS", "format_kpi", "kpi_scale", "kpis"]
+from casekit.i18n import t
+
+__all__ = [
+    "COUNT_KPIS",
+    "KPI_COLUMNS",
+    "RATE_KPIS",
+    "format_count",
+    "format_kpi",
+    "format_money",
+    "format_number",
+    "format_share",
+    "kpi_scale",
+    "kpis",
+]
 
 KPI_COLUMNS = (
     "handled",
@@ -89,21 +109,77 @@ def kpis(contacts: pd.DataFrame, by: Sequence[str] | str = "staff_id") -> pd.Dat
     return out.replace([np.inf, -np.inf], np.nan)
 
 
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value != value  # None, NA or NaN
+
+
+_SIGNED_NUMBER = re.compile(r"[+-]([\d.,]*)")
+
+
+def _unsigned_zero(text: str) -> str:
+    """``text``, a formatted number, without its sign when every digit shown is 0: ``-0.0%`` is ``0.0%``."""
+    m = _SIGNED_NUMBER.match(text)
+    if m and not re.search(r"[1-9]", m.group(1)):
+        return text[1:]
+    return text
+
+
 def format_kpi(kpi: str, value: Any) -> str:
     """A KPI value as people read it: shares in %, AHT in seconds, QA in points, counts whole; ``-`` if missing.
 
     The one formatter for KPI values, in the widgets, the evidence, review texts and the command line alike.
     """
-    if value is None or value is pd.NA or value != value:  # None, NA or NaN
+    if _missing(value):
         return "-"
     v = float(value)
     if kpi in RATE_KPIS:
-        return f"{v:.1%}"
+        return format_share(v)
     if kpi in COUNT_KPIS:
-        return f"{v:,.0f}"
+        return format_count(v)
     if kpi == "aht_s":
-        return f"{v:.0f} s"
-    return f"{v:.1f}" if kpi == "qa" else f"{v:,.2f}"
+        return _unsigned_zero(f"{v:.0f} s")
+    return _unsigned_zero(f"{v:.1f}" if kpi == "qa" else f"{v:,.2f}")
+
+
+def format_share(value: Any, digits: int = 1, *, signed: bool = False) -> str:
+    """A share (0.123) as a percentage (12.3%), with its sign when ``signed`` (none for zero); ``-`` if missing."""
+    if _missing(value):
+        return "-"
+    v = float(value)
+    return _unsigned_zero(f"{v:+.{digits}%}" if signed else f"{v:.{digits}%}")
+
+
+def format_count(value: Any) -> str:
+    """A count, whole, with thousands separators (``3.0`` is ``3``); ``-`` if missing."""
+    if _missing(value):
+        return "-"
+    return _unsigned_zero(f"{float(value):,.0f}")
+
+
+def format_number(value: Any, digits: int = 2, *, signed: bool = False) -> str:
+    """A plain number with thousands separators and ``digits`` decimals, with its sign when ``signed`` (none for
+    zero); ``-`` if missing."""
+    if _missing(value):
+        return "-"
+    v = float(value)
+    return _unsigned_zero(f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}")
+
+
+def format_money(amount: Any, lang: str | None = None, *, cents: bool = False) -> str:
+    """An amount of money as people read it: ``NT$1,234`` in English, ``1,234 元`` in zh-TW; ``-`` if missing.
+
+    The one formatter for money on every page. Whole NT$, rounded half up, unless ``cents`` (for a figure that
+    needs them, such as a difference of less than NT$1); a negative amount has its sign in front
+    (``-NT$1,234``); an amount that rounds to zero is ``0``, never ``-0``; an infinite one is ``-`` too.
+    """
+    if _missing(amount) or not math.isfinite(float(amount)):
+        return "-"
+    step = Decimal("0.01") if cents else Decimal(1)
+    rounded = Decimal(repr(float(amount))).quantize(step, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        return t("kpi.fmt_money", lang, amount="0")
+    text = t("kpi.fmt_money", lang, amount=f"{abs(rounded):,.{2 if cents else 0}f}")
+    return f"-{text}" if rounded < 0 else text
 
 
 def kpi_scale(kpi: str) -> tuple[float, str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 
@@ -21,8 +22,20 @@ from casekit.i18n import LANGS
 from casekit.registry import registry
 from casekit.scenario import World, build_world, find_spec, load_spec
 from casekit.widgets.t4_incentives import ANSWER_MIME, T4App
+from casekit.widgets.t4_incentives.audit import DEFAULT_PAGE_SIZE, showing_text
 from casekit.widgets.t4_incentives.forms import component_data, component_fields, number_text, split_ids
 from casekit.widgets.t4_incentives.preview import role_table
+from casekit.widgets.t4_incentives.table_view import FLAGS, TableQuery, flag_column, flag_mask, view_table
+
+TABLE_TOOLS = (
+    "recompute",
+    "eligibility",
+    "caps",
+    "threshold_bunching",
+    "gaming_signals",
+    "pay_gaps",
+    "pay_gaps_by_team",
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEME = json.loads((FIXTURES / "scheme_balanced.json").read_text(encoding="utf-8"))
@@ -55,6 +68,13 @@ def fill_starter(app: T4App) -> None:
 def paste(app: T4App, scheme: Any = SCHEME) -> None:
     app.builder.json.value = scheme if isinstance(scheme, str) else json.dumps(scheme)
     app.builder.apply_json_button.click()
+
+
+def descendants(widget: Any) -> Iterator[Any]:
+    """``widget`` and every widget inside it."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from descendants(child)
 
 
 def texts_of(widget: Any) -> Iterator[str]:
@@ -217,17 +237,97 @@ def test_the_simulation_fills_the_review(app: T4App) -> None:
 
 def test_every_audit_tool_shows_its_output(app: T4App) -> None:
     a = app.audit
-    assert "E0001" in a.html.value  # the ledger first
+    # the ledger first: its rules above, its paid lines in the table below
+    assert a.frame is app.case.ledger.paid and "E0001" in a.table.value and "<h4>" in a.html.value
+    a.page_size.value = 0  # all rows
     for tool in T4Case.AUDIT_TOOLS:
         a.tool.value = tool
         expected = app.case.audit(tool)
         if isinstance(expected, pd.DataFrame):
             pd.testing.assert_frame_equal(a.output, expected)
-            assert a.html.value.count("<tr>") == max(len(expected), 1) + 1
+            assert a.frame is a.output and a.table_box.layout.display is None
+            assert a.table.value.count("<tr>") == max(len(expected), 1) + 1
         else:
-            assert a.output == expected
+            assert a.output == expected and a.frame is None and a.table_box.layout.display == "none"
             assert a.html.value.count("<tr>") == len(expected) + 1
-        assert "problem" not in a.html.value
+        assert "problem" not in a.html.value + a.table.value + a.alert.value
+
+
+def test_the_audit_table_is_paged_filtered_and_sorted(app: T4App) -> None:
+    a = app.audit
+    a.tool.value = "recompute"
+    table = app.case.audit("recompute")
+    assert len(table) > DEFAULT_PAGE_SIZE
+    # a page at a time, saying which rows it shows
+    assert a.table.value.count("<tr>") == DEFAULT_PAGE_SIZE + 1
+    pages = -(-len(table) // DEFAULT_PAGE_SIZE)
+    assert f"Showing rows 1–50 of {len(table)} (page 1 of {pages})" in a.count.value
+    assert a.previous_button.disabled and not a.next_button.disabled
+    for _ in range(pages + 1):  # past the last page: it stays on the last
+        a.next_button.click()
+    assert (a.view.first, a.view.last, a.page) == (DEFAULT_PAGE_SIZE * (pages - 1) + 1, len(table), pages - 1)
+    assert a.next_button.disabled and not a.previous_button.disabled
+    a.previous_button.click()
+    assert a.view.first == DEFAULT_PAGE_SIZE * (pages - 2) + 1
+    # only the discrepancies: the page restarts, and says how many of how many
+    assert dict((v, k) for k, v in a.only.options)["flagged"] == "Only discrepancies (issue not OK)"
+    a.only.value = "flagged"
+    flagged = table[table["issue"] != "ok"]
+    assert 0 < len(flagged) < DEFAULT_PAGE_SIZE
+    pd.testing.assert_frame_equal(a.view.rows, flagged)
+    assert a.page == 0 and a.table.value.count("<tr>") == len(flagged) + 1
+    assert f"of the {len(flagged)} that match, {len(table)} in all" in a.count.value
+    # sorted by the difference, largest first
+    a.sort_by.value = "difference"
+    a.descending.value = True
+    assert list(a.view.rows["difference"]) == sorted(flagged["difference"], reverse=True)
+    # found by a staff ID typed in lower case, or by the issue's name as shown
+    staff = str(flagged["staff_id"].iloc[0])
+    a.filter.value = staff.lower()
+    assert set(a.view.rows["staff_id"]) == {staff}
+    a.filter.value = "above the component"
+    assert set(a.view.rows["issue"]) == {"over_cap"}
+    a.filter.value = "no such row"
+    assert "No row matches the filter" in a.count.value and a.view.matched == 0
+    # another tool keeps the filter and the flag, restarts the page, keeps the sort where its table has the column
+    a.filter.value = staff
+    a.tool.value = "gaming_signals"
+    assert (a.filter.value, a.only.value, a.sort_by.value, a.page) == (staff, "flagged", "", 0)
+    a.only.value = "all"
+    assert len(a.view.rows) and set(a.view.rows["id"]) == {staff}
+    assert dict((v, k) for k, v in a.only.options)["flagged"] == "Only rows with a gaming signal"
+    a.tool.value = "eligibility"  # every row a problem already: no flag to choose
+    assert a.only.layout.display == "none" and a.only.value == "all"
+    a.tool.value = "concentration"  # a summary: no table, no controls
+    assert a.table_box.layout.display == "none" and a.view is None
+
+
+def test_the_audit_filter_is_escaped(app: T4App) -> None:
+    a = app.audit
+    a.tool.value = "recompute"
+    a.filter.value = SCRIPT
+    shown = a.count.value + a.table.value + a.alert.value
+    assert SCRIPT not in shown and "No row matches" in shown
+
+
+def test_the_design_form_wraps_rather_than_runs_past_its_column(app: T4App) -> None:
+    paste(app)
+    b = app.builder
+    b.add_component_button.click()
+    editor = b.editors[-1]
+    editor.type.value = "tiered"
+    for rows in (editor.measures, editor.gates, editor.bands):
+        rows.add_button.click()
+    boxes = [w for w in descendants(b.widget) if isinstance(w, widgets.HBox)]
+    assert boxes and all(w.layout.flex_flow == "row wrap" for w in boxes)
+    fixed = [w for w in descendants(b.widget) if str(getattr(w.layout, "width", "") or "").endswith("px")]
+    assert fixed and all(w.layout.max_width == "100%" for w in fixed if not isinstance(w, widgets.Button))
+    # the form and its preview side by side, each scrolling on its own; stacked preview first when narrow
+    design = app.tab.children[1]
+    assert design.layout.flex_flow == "row wrap-reverse"
+    form, preview = design.children
+    assert form.children == (b.widget,) and preview.children == (app.preview.widget,)
+    assert all(pane.layout.overflow == "auto" and pane.layout.min_width == "0" for pane in (form, preview))
 
 
 def test_findings_are_validated_added_escaped_and_removed(app: T4App) -> None:
@@ -345,6 +445,90 @@ def test_both_languages_render_without_missing_keys(lang: str, world: World, tmp
 
 
 # --- the pure helpers -------------------------------------------------------------------------------------------
+
+
+def _label(column: str, value: Any) -> str | None:
+    return {"over_cap": "Above the cap"}.get(value) if column == "issue" else None
+
+
+VIEWED = pd.DataFrame(
+    {
+        "staff_id": ["E3", "E1", "E2", "E4", None],
+        "name": ["陳大文", "Lin", "Wang", "lin mei", "x"],
+        "team": ["T1", "T2", "T1", "T2", "T1"],
+        "issue": ["ok", "over_cap", "ok", "rate", "mismatch"],
+        "difference": [0.0, 5.0, float("nan"), -2.0, 1.0],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        (TableQuery(), ["E3", "E1", "E2", "E4", None]),
+        (TableQuery(text="LIN"), ["E1", "E4"]),  # any text column, in any case
+        (TableQuery(text="lin t2"), ["E1", "E4"]),  # every word somewhere in the row
+        (TableQuery(text="lin mei"), ["E4"]),
+        (TableQuery(text="大文"), ["E3"]),
+        (TableQuery(text="above"), ["E1"]),  # a coded value as it is shown
+        (TableQuery(text="over_cap"), ["E1"]),  # ... or as it is stored
+        (TableQuery(text="nothing"), []),
+        (TableQuery(only="flagged"), ["E1", "E4", None]),
+        (TableQuery(only="unflagged"), ["E3", "E2"]),
+        (TableQuery(only="flagged", text="t2"), ["E1", "E4"]),
+        (TableQuery(sort_by="difference"), ["E4", "E3", None, "E1", "E2"]),  # missing last
+        (TableQuery(sort_by="difference", descending=True), ["E1", None, "E3", "E4", "E2"]),
+        (TableQuery(sort_by="staff_id"), ["E1", "E2", "E3", "E4", None]),
+        (TableQuery(sort_by="name"), ["Lin", "lin mei", "Wang", "x", "陳大文"]),  # in any case (names here)
+        (TableQuery(sort_by="no_such_column"), ["E3", "E1", "E2", "E4", None]),
+    ],
+)
+def test_view_table_filters_and_sorts(query: TableQuery, ids: list[Any]) -> None:
+    before = VIEWED.copy()
+    view = view_table(VIEWED, query, _label)
+    got = list(view.rows["name" if query.sort_by == "name" else "staff_id"])
+    assert [None if isinstance(v, float) else v for v in got] == ids
+    assert (view.total, view.matched, view.flag) == (5, len(ids), "issue")
+    assert view.filtered == (len(ids) < 5)
+    pd.testing.assert_frame_equal(view.rows, VIEWED.loc[view.rows.index])  # rows as they were, index kept
+    pd.testing.assert_frame_equal(VIEWED, before)  # the tool's table is not changed
+
+
+def test_view_table_pages() -> None:
+    def page(n: int, size: int | None = 2) -> tuple[int, int, int, int]:
+        v = view_table(VIEWED, TableQuery(page=n, page_size=size))
+        return v.page, v.pages, v.first, v.last
+
+    assert [page(n) for n in (0, 1, 2)] == [(0, 3, 1, 2), (1, 3, 3, 4), (2, 3, 5, 5)]
+    assert page(99) == (2, 3, 5, 5) and page(-1) == (0, 3, 1, 2)  # clamped to the pages there are
+    assert page(0, None) == page(0, 0) == (0, 1, 1, 5)  # all rows
+    empty = view_table(VIEWED, TableQuery(text="nothing", page=3, page_size=2))
+    assert (empty.page, empty.pages, empty.first, empty.last, len(empty.rows)) == (0, 1, 0, 0, 0)
+    assert showing_text(empty, "en") == "No row matches the filter (5 in all)."
+    assert showing_text(view_table(VIEWED, TableQuery(page=1, page_size=2)), "en") == (
+        "Showing rows 3–4 of 5 (page 2 of 3)."
+    )
+
+
+def test_each_tool_table_names_its_flag(world: World) -> None:
+    case = T4Case(ORG, SEED, "x", "en", world=world)
+    flags = {tool: flag_column(case.audit(tool)) for tool in T4Case.AUDIT_TOOLS if tool in TABLE_TOOLS}
+    assert flags == {
+        "recompute": "issue",
+        "eligibility": None,
+        "caps": None,
+        "threshold_bunching": "bunching",
+        "gaming_signals": "signal",
+        "pay_gaps": "small_group",
+        "pay_gaps_by_team": "small_group",
+    }
+    assert flag_column(case.ledger.paid) is None
+    assert set(FLAGS) == {f for f in flags.values() if f}
+    no_flag = view_table(case.audit("caps"), TableQuery(only="flagged"))
+    assert no_flag.matched == no_flag.total  # no flag column: the choice does not apply
+    signals = case.audit("gaming_signals")
+    mask = flag_mask(signals)
+    assert mask is not None and mask.equals(signals["signal"])
 
 
 def test_form_helpers_round_trip() -> None:

@@ -3,28 +3,38 @@ the case's state, saving it, and resuming a case from a saved document.
 
 A case kind subclasses :class:`Case` and implements two methods: :meth:`Case._answer` (its state as its answer
 model) and :meth:`Case._resume` (its state back from a document). Everything else (the header, validation with
-every problem named, the atomic write) happens here, the same for every kind.
+every problem named, the atomic write) happens here, the same for every kind. A kind may also say what its rubric
+looks for that the candidate has not done yet (:meth:`Case.checklist`, shown beside the save button).
 """
 
 from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import ValidationError
 
 from casekit.answers import AnswerDocument, Declaration, save_answer
-from casekit.errors import AnswerError, UsageError
+from casekit.errors import AnswerError, CasekitError, UsageError
 from casekit.i18n import normalise_lang, t
 from casekit.scenario import World, world_for
 from casekit.validation import pydantic_problems
 
-__all__ = ["Case"]
+__all__ = ["Case", "ChecklistItem"]
 
 A = TypeVar("A", bound=AnswerDocument)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing the rubric will look for in the answer: the catalog key of its label, and whether it is done."""
+
+    key: str
+    done: bool
 
 
 class Case(ABC, Generic[A]):
@@ -91,6 +101,21 @@ class Case(ABC, Generic[A]):
         case.declaration = getattr(doc, "declaration", None)
         case._resume(doc)
         return case
+
+    def checklist(self) -> list[ChecklistItem]:
+        """What the rubric will look for, in the order the candidate works, each done or still to do: a guide
+        shown while saving, never a grade. By default: an answer document that can be saved, and the declaration
+        when the kind's answers carry one; a kind names its own parts instead."""
+        try:
+            self.to_answer()
+        except CasekitError:
+            complete = False
+        else:
+            complete = True
+        items = [ChecklistItem("candidate.check_complete", complete)]
+        if "declaration" in self.answer_model.model_fields:
+            items.append(ChecklistItem("candidate.check_declared", self.declaration is not None))
+        return items
 
     def require(self, value: T | None, message_key: str) -> T:
         """``value``, or a :class:`UsageError` with the message ``message_key`` when it is still ``None``."""

@@ -2,9 +2,10 @@
 
 A kind (T1..T5 for the unit's work tasks, later Q for questioning and R for third-party reports) declares its id,
 the unit task and elements it evidences, its answer documents (models by schema version, with upgrades), its
-automatic checks, the grading context its checks read, its evidence sections, its simulated candidates, its
-packaged rubric(s), its candidate notebook and its widget app. The case registry (:mod:`casekit.registry`) holds
-the kinds; nothing else needs to know a kind exists.
+automatic checks, the grading context its checks read, its evidence sections (and, optionally, how its checks'
+evidence reads in plain language), its simulated candidates, its packaged rubric(s), its candidate notebook and
+its widget app. The case registry (:mod:`casekit.registry`) holds the kinds; nothing else needs to know a kind
+exists.
 
 The widget app is named as ``"module:Class"`` and resolved by the widgets package when a candidate opens the case:
 a kind's declaration is domain code and must not import ipywidgets. A plug-in kind brings its own messages in
@@ -105,6 +106,13 @@ class CaseKind:
     notebook: Path | None = None
     app: str | None = None
     locales: Path | None = None
+    evidence_text: Callable[[str, Mapping[str, Any], str], str | None] | None = field(default=None, repr=False)
+    """How the kind's checks' evidence reads on the evidence page: ``evidence_text(check, evidence, lang)`` gets
+    the name of the check that judged a criterion (the criterion's id when no check did), the evidence it recorded
+    and the language, and returns safe HTML in plain language (every value it shows escaped: KPI and role names
+    from the catalogs, money, shares and counts formatted, no ids or raw data), or None to leave that evidence
+    to the generic text (a ``label: value`` list). None here: the generic text for every check. The evidence
+    itself is data and stays as the check recorded it in the result."""
 
     def __post_init__(self) -> None:
         if self.locales is not None:

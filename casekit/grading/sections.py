@@ -4,22 +4,44 @@ notebook shows it (header, the kind's own sections, criteria, decision).
 
 A section that fails is shown as an error where it would have been, the other sections are still shown, and
 :meth:`Evidence.raise_for_errors` then fails the run: a failed run still writes its evidence.
+
+Each criterion's evidence is shown in plain language: as the kind says it reads (``CaseKind.evidence_text``), else
+as a generic ``label: value`` list (:func:`plain_evidence`) with every value formatted, never as raw data.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from casekit.cases.sections import Graded, Section
 from casekit.errors import EvidenceError
 from casekit.html import esc, html_table
-from casekit.i18n import normalise_lang, t, zh_numeral
+from casekit.i18n import catalog, normalise_lang, t, zh_numeral
+from casekit.kpi import format_count, format_number
+from casekit.rubric.result import CriterionResult
 from casekit.standard import load_standard
 
-__all__ = ["Evidence", "criteria_html", "decision_html", "header_html", "render_evidence"]
+__all__ = [
+    "Evidence",
+    "EvidenceText",
+    "criteria_html",
+    "decision_html",
+    "header_html",
+    "plain_evidence",
+    "plain_list",
+    "render_evidence",
+]
 
 _log = logging.getLogger(__name__)
+
+EvidenceText = Callable[[str, Mapping[str, Any], str], str | None]
+"""``evidence_text(check, evidence, lang) -> HTML | None``: a kind's plain-language text of a check's evidence
+(None: the generic text)."""
 
 
 def header_html(g: Graded, lang: str) -> str:
@@ -60,13 +82,78 @@ def _declaration(g: Graded, lang: str) -> str:
     return t("declaration.made", lang, time=local_time(made.time), text=made.text(lang))
 
 
-def criteria_html(g: Graded, lang: str) -> str:
+def plain_list(items: list[str], lang: str) -> str:
+    """Texts joined as a sentence joins them (``a, b and c``; ``甲、乙和丙``); ``none`` when there are none. The
+    items are joined as given: escape them first for HTML."""
+    if not items:
+        return esc(t("evidence.none", lang))
+    if len(items) == 1:
+        return items[0]
+    head = esc(t("evidence.list_sep", lang)).join(items[:-1])
+    return t("evidence.list_and", lang, head=head, last=items[-1])  # the items are HTML already
+
+
+def _label(key: str, lang: str) -> str:
+    """A name in the evidence as a label: the catalog's (``evidence.key_<name>``), else the name in words."""
+    message = f"evidence.key_{key}"
+    if message in catalog("en"):
+        return t(message, lang)
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+def _plain_value(value: Any, lang: str) -> str:
+    """One evidence value as escaped HTML: words for yes and no, whole counts, numbers with separators, lists
+    joined as in a sentence, mappings as ``label: value`` lists."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return esc(t("evidence.bool_yes" if value else "evidence.bool_no", lang))
+    if isinstance(value, numbers.Integral):
+        return esc(format_count(value))
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if not math.isfinite(v):
+            return "-" if math.isnan(v) else esc("∞" if v > 0 else "-∞")
+        return esc(format_count(v) if v.is_integer() else format_number(v, 2 if abs(v) >= 1 else 4))
+    if isinstance(value, Mapping):
+        return plain_evidence(value, lang) if value else esc(t("evidence.none", lang))
+    if isinstance(value, list | tuple):
+        if any(isinstance(v, Mapping | list | tuple) for v in value):
+            return "<ul>" + "".join(f"<li>{_plain_value(v, lang)}</li>" for v in value) + "</ul>"
+        return plain_list([_plain_value(v, lang) for v in value], lang)
+    return esc(value)
+
+
+def plain_evidence(evidence: Mapping[str, Any], lang: str) -> str:
+    """The generic text of a check's evidence, for a kind that says nothing of how it reads: a ``label: value``
+    list, every value formatted (see :func:`_plain_value`) and escaped."""
+    items = "".join(f"<li>{esc(_label(str(k), lang))}: {_plain_value(v, lang)}</li>" for k, v in evidence.items())
+    return f'<ul class="ck-evidence">{items}</ul>'
+
+
+def _kind_evidence_text(g: Graded) -> EvidenceText | None:
+    """The graded kind's own text of its checks' evidence, if it has one (a graded case names its kind)."""
+    text = getattr(getattr(g, "kind", None), "evidence_text", None)
+    return text if callable(text) else None
+
+
+def _evidence_cell(c: CriterionResult, text: EvidenceText | None, lang: str) -> str:
+    if not c.evidence:
+        return "-"
+    shown = text(c.auto.check if c.auto is not None else c.id, c.evidence, lang) if text is not None else None
+    return shown or plain_evidence(c.evidence, lang)
+
+
+def criteria_html(g: Graded, lang: str, *, evidence_text: EvidenceText | None = None) -> str:
+    """Every criterion with its result, why, evidence (in plain language: ``evidence_text``, default the kind's,
+    else the generic text) and assessor marks."""
     std = load_standard()
+    text = evidence_text or _kind_evidence_text(g)
     rows = []
     for c in g.result.criteria:
         elements = ", ".join(f'<abbr title="{esc(std.get(e).label(lang))}">{esc(e)}</abbr>' for e in c.elements)
         title = c.title.get(lang) or c.title.get("en") or c.id
-        evidence = "; ".join(f"{esc(k)}={esc(v)}" for k, v in c.evidence.items())
         marks = "; ".join(
             f"{esc(m.assessor)} ({esc(m.time)}): {esc(t(f'rubric.state_{m.result}', lang))} — {esc(m.reason)}"
             for m in c.marks
@@ -80,7 +167,7 @@ def criteria_html(g: Graded, lang: str) -> str:
                 esc(t("html.yes", lang) if c.essential else ""),
                 f'<span class="ck-state ck-{esc(c.state)}">{esc(c.state_label(lang))}</span>',
                 esc(c.message(lang)),
-                evidence or "-",
+                _evidence_cell(c, text, lang),
                 marks or "-",
             )
         )

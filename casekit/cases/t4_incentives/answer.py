@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from casekit.answers import AnswerDocument, DeclaredAnswer
-from casekit.cases.t4_incentives.audit import AuditFinding
+from casekit.cases.t4_incentives.findings import AuditFinding
 from casekit.cases.t4_incentives.scheme import Scheme, scheme_problems
 from casekit.errors import Problem
 

@@ -15,10 +15,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from casekit import months
-from casekit.cases.base import Case
+from casekit.cases.base import Case, ChecklistItem
 from casekit.cases.t4_incentives import audit_tools
 from casekit.cases.t4_incentives.answer import ReportedFigures, T4Answer
-from casekit.cases.t4_incentives.audit import AuditFinding, FindingError, Ledger, match_findings, payout_ledger
+from casekit.cases.t4_incentives.audit import Ledger, payout_ledger
+from casekit.cases.t4_incentives.findings import AuditFinding, FindingError, match_findings
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts, period_kpis
 from casekit.cases.t4_incentives.response import simulate_response
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
@@ -191,6 +192,18 @@ class T4Case(Case[T4Answer]):
     def review_is_current(self) -> bool:
         """Whether the review was run on the scheme now adopted (else it describes an earlier design)."""
         return self.review is not None and self._review_scheme == self.scheme
+
+    def checklist(self) -> list[ChecklistItem]:
+        """What the T4 rubric looks for, each done or still to do: a scheme adopted, a simulation run on that
+        scheme, an audit finding, the justification, the case discussion, the declaration."""
+        return [
+            ChecklistItem("candidate.check_t4_scheme", self.scheme is not None),
+            ChecklistItem("candidate.check_t4_simulated", self.scheme is not None and self.review_is_current),
+            ChecklistItem("candidate.check_t4_finding", bool(self.findings)),
+            ChecklistItem("candidate.check_t4_justification", bool(self.justification.strip())),
+            ChecklistItem("candidate.check_t4_discussion", bool(self.discussion.strip())),
+            ChecklistItem("candidate.check_declared", self.declaration is not None),
+        ]
 
     def _answer(self, header: dict[str, Any]) -> T4Answer:
         return T4Answer(

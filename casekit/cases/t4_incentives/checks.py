@@ -15,9 +15,10 @@ from typing import Any, Final, TypeVar
 
 import pandas as pd
 
-from casekit.cases.t4_incentives.audit import AuditFinding, assess_findings, payout_ledger
+from casekit.cases.t4_incentives.audit import payout_ledger
 from casekit.cases.t4_incentives.audit_tools import budget_variance
 from casekit.cases.t4_incentives.case import full_months, projected_cost_per_period
+from casekit.cases.t4_incentives.findings import AuditFinding, assess_findings
 from casekit.cases.t4_incentives.payout import PayoutResult, compute_payouts
 from casekit.cases.t4_incentives.response import response_plan, simulate_response
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
@@ -272,7 +273,7 @@ def effective(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
 @CHECKS.register("anomalies_found", required_params=("min_found",))
 def anomalies_found(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """P4.4: the candidate's findings identify the anomalies seeded into last period's payouts ("all" or a count),
-    matched one to one on specific evidence (:func:`~casekit.cases.t4_incentives.audit.assess_findings`); the
+    matched one to one on specific evidence (:func:`~casekit.cases.t4_incentives.findings.assess_findings`); the
     evidence lists each finding that identifies no seeded anomaly as unsupported, by its number in the answer's
     list (from 1), with the reason. The assessment is cached for the evidence page."""
     world: World = context.world

@@ -12,6 +12,7 @@ from casekit.cases.t4_incentives.answer import T4Answer, T4AnswerV1, upgrade_1
 from casekit.cases.t4_incentives.case import T4Case
 from casekit.cases.t4_incentives.checks import CHECKS, grading_context
 from casekit.cases.t4_incentives.evidence import SECTIONS
+from casekit.cases.t4_incentives.evidence_text import evidence_text
 from casekit.cases.t4_incentives.profiles import ASSESSOR_VIEW, FLAW_TARGETS, build_case
 
 __all__ = ["KIND"]
@@ -30,4 +31,5 @@ KIND: Final = CaseKind(
     profiles=Profiles(FLAW_TARGETS, build_case, ASSESSOR_VIEW),
     notebook=assets.notebook("candidate/t4_incentives.ipynb"),
     app="casekit.widgets.t4_incentives:T4App",
+    evidence_text=evidence_text,
 )

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from casekit.cases.t4_incentives import audit_tools
-from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.case import T4Case, full_months, projected_cost_per_period
+from casekit.cases.t4_incentives.findings import AuditFinding
 from casekit.cases.t4_incentives.payout import period_kpis
 from casekit.cases.t4_incentives.scheme import Scheme, parse_scheme
 from casekit.errors import UsageError

@@ -14,10 +14,31 @@ from casekit.widgets.panel import Panel
 from casekit.widgets.row_list import Field, RowList
 from casekit.widgets.t4_incentives.forms import component_data
 
-__all__ = ["NON_CASH_KINDS", "ComponentEditor"]
+__all__ = ["NON_CASH_KINDS", "ComponentEditor", "FormRows"]
 
 NON_CASH_KINDS = ("time_off", "recognition", "competition")
 _WIDE = {"description_width": "initial"}
+# a line of fields that wraps onto the next line in a narrow column instead of running past its edge
+_WRAP = {"flex_flow": "row wrap", "align_items": "center"}
+
+
+def _wrap(children: list[Any]) -> Any:
+    return widgets.HBox(children, layout=widgets.Layout(**_WRAP))
+
+
+class FormRows(RowList):
+    """A :class:`~casekit.widgets.row_list.RowList` whose rows wrap in a narrow column (the design tab beside its
+    preview): no field runs past the form's edge, and a line under each row keeps a wrapped row one row."""
+
+    def _render(self) -> None:
+        super()._render()
+        for box in self.rows_box.children:
+            layout = box.layout
+            layout.flex_flow, layout.align_items = _WRAP["flex_flow"], _WRAP["align_items"]
+            layout.border_bottom, layout.padding = "1px dotted #ccc", "0 0 2px 0"
+        for row in self.rows:
+            for w in row.values():
+                w.layout.max_width = "100%"
 
 
 def _kpi_options(lang: str) -> tuple[tuple[str, Any], ...]:
@@ -33,14 +54,22 @@ class ComponentEditor(Panel):
         self._listeners: list[Callable[[], None]] = []
         kpis = _kpi_options(lang)
         levels = tuple((t(f"widgets.level_{k}", lang), k) for k in ("individual", "team"))
-        self.id = widgets.Text(continuous_update=False, description=t("widgets.component_id", lang), style=_WIDE)
+        self.id = widgets.Text(
+            continuous_update=False,
+            description=t("widgets.component_id", lang),
+            style=_WIDE,
+            layout=widgets.Layout(max_width="100%"),
+        )
         self.type = widgets.Dropdown(
             options=[(t(f"t4.type_{k}", lang), k) for k in COMPONENT_TYPES],
             value="scorecard",
             description=t("widgets.component_type", lang),
             style=_WIDE,
+            layout=widgets.Layout(max_width="100%"),
         )
-        self.remove_button = widgets.Button(description=t("widgets.remove_component", lang), button_style="warning")
+        self.remove_button = widgets.Button(
+            description=t("widgets.remove_component", lang), button_style="warning", layout=widgets.Layout(width="auto")
+        )
         self.help = widgets.HTML()
         self.pay = {
             role: widgets.Text(
@@ -48,57 +77,61 @@ class ComponentEditor(Panel):
                 description=t(f"evidence.role_{role}", lang),
                 placeholder=t("widgets.not_paid", lang),
                 style=_WIDE,
-                layout=widgets.Layout(width="230px"),
+                layout=widgets.Layout(width="230px", max_width="100%"),
             )
             for role in SCHEME_ROLES
         }
-        self.measures = RowList(
+        self.measures = FormRows(
             [
                 Field("kpi", t("widgets.field_kpi", lang), "qa", kpis, "300px"),
                 Field("level", t("widgets.field_level", lang), "individual", levels, "170px"),
                 Field("weight", t("widgets.field_weight", lang), 1.0, width="140px"),
-                Field("target", t("widgets.field_target", lang), 0.0, width="160px"),
+                Field("target", t("widgets.field_target", lang), 0.0, width="230px"),
             ],
             lang,
             t("widgets.add_measure", lang),
         )
-        self.gates = RowList(
+        self.gates = FormRows(
             [
                 Field("kpi", t("widgets.field_kpi", lang), "qa", kpis, "300px"),
-                Field("threshold", t("widgets.field_threshold", lang), 0.0, width="170px"),
+                Field("threshold", t("widgets.field_threshold", lang), 0.0, width="250px"),
             ],
             lang,
             t("widgets.add_gate", lang),
         )
-        self.bands = RowList(
+        self.bands = FormRows(
             [
-                Field("threshold", t("widgets.field_threshold", lang), 0.0, width="170px"),
+                Field("threshold", t("widgets.field_threshold", lang), 0.0, width="250px"),
                 Field("fraction", t("widgets.field_fraction", lang), 1.0, width="160px"),
             ],
             lang,
             t("widgets.add_band", lang),
         )
         self.achievement_cap = widgets.FloatText(
-            value=1.2, description=t("widgets.achievement_cap", lang), style=_WIDE, layout=widgets.Layout(width="230px")
+            value=1.2,
+            description=t("widgets.achievement_cap", lang),
+            style=_WIDE,
+            layout=widgets.Layout(width="230px", max_width="100%"),
         )
         self.cap = widgets.Text(
             continuous_update=False,
             description=t("widgets.component_cap", lang),
             placeholder=t("widgets.no_cap", lang),
             style=_WIDE,
-            layout=widgets.Layout(width="260px"),
+            layout=widgets.Layout(width="300px", max_width="100%"),
         )
         self.non_cash_kind = widgets.Dropdown(
             options=[("-", None), *((t(f"widgets.non_cash_{k}", lang), k) for k in NON_CASH_KINDS)],
             value=None,
             description=t("widgets.non_cash_kind", lang),
             style=_WIDE,
+            layout=widgets.Layout(max_width="100%"),
         )
         self.top_n = widgets.Text(
             continuous_update=False,
             description=t("widgets.top_n", lang),
             style=_WIDE,
-            layout=widgets.Layout(width="200px"),
+            layout=widgets.Layout(width="200px", max_width="100%"),
         )
 
         def section(key: str, rows: RowList) -> Any:
@@ -107,20 +140,20 @@ class ComponentEditor(Panel):
         self._measures_box = section("widgets.measures", self.measures)
         self._gates_box = section("widgets.gates", self.gates)
         self._bands_box = section("widgets.bands", self.bands)
-        self._non_cash_box = widgets.HBox([self.non_cash_kind, self.top_n])
+        self._non_cash_box = _wrap([self.non_cash_kind, self.top_n])
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.id, self.type, self.remove_button]),
+                _wrap([self.id, self.type, self.remove_button]),
                 self.help,
-                widgets.HBox(list(self.pay.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                _wrap(list(self.pay.values())),
                 self._measures_box,
                 self._gates_box,
                 self._bands_box,
-                widgets.HBox([self.achievement_cap, self.cap]),
+                _wrap([self.achievement_cap, self.cap]),
                 self._non_cash_box,
                 self.alert,
             ],
-            layout=widgets.Layout(border="1px solid #ccc", padding="6px", margin="4px 0"),
+            layout=widgets.Layout(border="1px solid #ccc", padding="6px", margin="4px 0", min_width="0"),
         )
         for w in (
             self.id,

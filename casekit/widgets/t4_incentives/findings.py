@@ -7,8 +7,8 @@ from typing import Any, get_args
 
 import ipywidgets as widgets
 
-from casekit.cases.t4_incentives.audit import AuditFinding
 from casekit.cases.t4_incentives.case import T4Case
+from casekit.cases.t4_incentives.findings import AuditFinding
 from casekit.errors import CasekitError
 from casekit.html import esc
 from casekit.i18n import t

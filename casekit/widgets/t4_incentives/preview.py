@@ -22,6 +22,9 @@ from casekit.widgets.t4_incentives.render import table_html
 
 __all__ = ["PreviewPanel", "role_table"]
 
+_WIDE = {"description_width": "initial"}
+_SIDEWAYS = "max-width:100%;overflow-x:auto"
+
 
 def role_table(summary: dict[str, Any]) -> pd.DataFrame:
     """Per role: people-months, mean, median and max payout, from :meth:`T4Case.preview_summary`."""
@@ -41,10 +44,10 @@ class PreviewPanel(Panel):
         self.summary: dict[str, Any] | None = None
         self.html = widgets.HTML()
         self.staff = widgets.Dropdown(
-            description=t("widgets.explain_staff", lang), style={"description_width": "initial"}
+            description=t("widgets.explain_staff", lang), style=_WIDE, layout=widgets.Layout(max_width="100%")
         )
         self.period = widgets.Dropdown(
-            description=t("widgets.explain_period", lang), style={"description_width": "initial"}
+            description=t("widgets.explain_period", lang), style=_WIDE, layout=widgets.Layout(width="auto")
         )
         self.explanation = widgets.HTML()
         self.when_changed(self.staff, self.explain)
@@ -52,7 +55,7 @@ class PreviewPanel(Panel):
         self._explain_box = widgets.VBox(
             [
                 widgets.HTML(f"<h4>{esc(t('widgets.explain_heading', lang))}</h4>"),
-                widgets.HBox([self.staff, self.period]),
+                widgets.HBox([self.staff, self.period], layout=widgets.Layout(flex_flow="row wrap")),
                 self.explanation,
             ]
         )
@@ -64,6 +67,7 @@ class PreviewPanel(Panel):
                 self.alert,
             ]
         )
+        self.widget.add_class("ck-preview")
         self.refresh()
 
     def refresh(self, _scheme: Any = None) -> None:
@@ -128,4 +132,7 @@ class PreviewPanel(Panel):
         chart = cost_chart(result.periods, result.budget_per_period, t("widgets.chart_cost", lang))
         labels, counts = histogram(result.people["total"].tolist())
         dist_chart = bar_chart(labels, counts, title=t("widgets.chart_distribution", lang))
-        return f"{head}<h4>{esc(t('widgets.by_role', lang))}</h4>{roles}{chart}{dist_chart}"
+        # the charts are drawn 560 px wide: in a narrower column they scroll sideways rather than run past it
+        heading = f"<h4>{esc(t('widgets.by_role', lang))}</h4>"
+        wide = f'<div style="{_SIDEWAYS}">{roles}</div><div style="{_SIDEWAYS}">{chart}{dist_chart}</div>'
+        return f"{head}{heading}{wide}"

@@ -38,6 +38,11 @@ STARTER_COMPONENT: dict[str, Any] = {
 _WIDE = {"description_width": "initial"}
 
 
+def _wrap(children: list[Any]) -> Any:
+    """A line of fields or buttons that wraps in a narrow column instead of running past its edge."""
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+
 class SchemeBuilder(Panel):
     """Edits the case's scheme. ``apply()`` adopts the form, ``apply_json()`` the JSON area; listeners registered
     with :meth:`on_adopt` hear every scheme adopted."""
@@ -52,32 +57,45 @@ class SchemeBuilder(Panel):
             continuous_update=False,
             description=t("widgets.scheme_name", lang),
             style=_WIDE,
-            layout=widgets.Layout(width="420px"),
+            layout=widgets.Layout(width="420px", max_width="100%"),
         )
         self.budget = widgets.FloatText(
-            value=0.0, description=t("widgets.budget", lang), style=_WIDE, layout=widgets.Layout(width="300px")
+            value=0.0,
+            description=t("widgets.budget", lang),
+            style=_WIDE,
+            layout=widgets.Layout(width="300px", max_width="100%"),
         )
         self.cap_per_person = widgets.Text(
             continuous_update=False,
             description=t("widgets.cap_per_person", lang),
             placeholder=t("widgets.no_cap", lang),
             style=_WIDE,
-            layout=widgets.Layout(width="300px"),
+            layout=widgets.Layout(width="300px", max_width="100%"),
         )
         self.components_box = widgets.VBox()
-        self.add_component_button = widgets.Button(description=t("widgets.add_component", lang))
+        self.add_component_button = widgets.Button(
+            description=t("widgets.add_component", lang), layout=widgets.Layout(width="auto")
+        )
         self.when_clicked(self.add_component_button, self.add_component)
-        self.live = widgets.Checkbox(value=True, description=t("widgets.live", lang), indent=False)
-        self.apply_button = widgets.Button(description=t("widgets.apply", lang), button_style="primary")
+        self.live = widgets.Checkbox(
+            value=True, description=t("widgets.live", lang), indent=False, layout=widgets.Layout(width="auto")
+        )
+        self.apply_button = widgets.Button(
+            description=t("widgets.apply", lang), button_style="primary", layout=widgets.Layout(width="auto")
+        )
         self.when_clicked(self.apply_button, self.apply)
         self.status = widgets.HTML()
         self.json = widgets.Textarea(
             placeholder=t("widgets.json_placeholder", lang), layout=widgets.Layout(width="98%", height="220px")
         )
         self.json.add_class("ck-scheme-json")
-        self.apply_json_button = widgets.Button(description=t("widgets.apply_json", lang), button_style="primary")
+        self.apply_json_button = widgets.Button(
+            description=t("widgets.apply_json", lang), button_style="primary", layout=widgets.Layout(width="auto")
+        )
         self.when_clicked(self.apply_json_button, self.apply_json)
-        self.to_json_button = widgets.Button(description=t("widgets.to_json", lang))
+        self.to_json_button = widgets.Button(
+            description=t("widgets.to_json", lang), layout=widgets.Layout(width="auto")
+        )
         self.when_clicked(self.to_json_button, self.show_json)
         for w in (self.name, self.budget, self.cap_per_person):
             self.when_changed(w, self._changed)
@@ -88,19 +106,18 @@ class SchemeBuilder(Panel):
         self.widget = widgets.VBox(
             [
                 heading("widgets.scheme_heading"),
-                widgets.HBox(
-                    [self.name, self.budget, self.cap_per_person], layout=widgets.Layout(flex_flow="row wrap")
-                ),
+                _wrap([self.name, self.budget, self.cap_per_person]),
                 self.components_box,
                 self.add_component_button,
-                widgets.HBox([self.apply_button, self.live]),
+                _wrap([self.apply_button, self.live]),
                 self.status,
                 heading("widgets.json_heading"),
                 self.json,
-                widgets.HBox([self.apply_json_button, self.to_json_button]),
+                _wrap([self.apply_json_button, self.to_json_button]),
                 self.alert,
             ]
         )
+        self.widget.add_class("ck-scheme-form")
         if case.scheme is not None:
             self.load(case.scheme)
             self.status.value = self._adopted_html(case.scheme)
