@@ -31,6 +31,7 @@ __all__ = [
     "money",
     "num",
     "pct",
+    "plain_list",
 ]
 
 
@@ -187,3 +188,14 @@ def histogram(values: Sequence[float], bins: int = 8) -> tuple[list[str], list[f
     counts, edges = np.histogram(arr, bins=bins, range=(low, high))
     labels = [f"{edges[i]:,.0f}–{edges[i + 1]:,.0f}" for i in range(len(counts))]
     return labels, [float(c) for c in counts]
+
+
+def plain_list(items: list[str], lang: str) -> str:
+    """Texts joined as a sentence joins them (``a, b and c``; ``甲、乙和丙``); ``none`` when there are none. The
+    items are joined as given: escape them first for HTML."""
+    if not items:
+        return esc(t("evidence.none", lang))
+    if len(items) == 1:
+        return items[0]
+    head = esc(t("evidence.list_sep", lang)).join(items[:-1])
+    return t("evidence.list_and", lang, head=head, last=items[-1])  # the items are HTML already

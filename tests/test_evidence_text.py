@@ -20,7 +20,8 @@ from casekit.cases.t4_incentives.evidence_text import EVIDENCE_KEYS, evidence_te
 from casekit.cases.t4_incentives.kind import KIND
 from casekit.cases.t4_incentives.profiles import build_case
 from casekit.grading import GradedCase, criteria_html, grade_submission
-from casekit.grading.sections import plain_evidence, plain_list
+from casekit.grading.sections import plain_evidence
+from casekit.html import plain_list
 from casekit.i18n import LANGS, t
 from casekit.kpi import KPI_COLUMNS, format_count, format_kpi, format_money, format_number, format_share
 

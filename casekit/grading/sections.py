@@ -20,7 +20,7 @@ from typing import Any
 
 from casekit.cases.sections import Graded, Section
 from casekit.errors import EvidenceError
-from casekit.html import esc, html_table
+from casekit.html import esc, html_table, plain_list
 from casekit.i18n import catalog, normalise_lang, t, zh_numeral
 from casekit.kpi import format_count, format_number
 from casekit.rubric.result import CriterionResult
@@ -33,7 +33,6 @@ __all__ = [
     "decision_html",
     "header_html",
     "plain_evidence",
-    "plain_list",
     "render_evidence",
 ]
 
@@ -80,17 +79,6 @@ def _declaration(g: Graded, lang: str) -> str:
     if made is None:
         return t("declaration.missing", lang)
     return t("declaration.made", lang, time=local_time(made.time), text=made.text(lang))
-
-
-def plain_list(items: list[str], lang: str) -> str:
-    """Texts joined as a sentence joins them (``a, b and c``; ``甲、乙和丙``); ``none`` when there are none. The
-    items are joined as given: escape them first for HTML."""
-    if not items:
-        return esc(t("evidence.none", lang))
-    if len(items) == 1:
-        return items[0]
-    head = esc(t("evidence.list_sep", lang)).join(items[:-1])
-    return t("evidence.list_and", lang, head=head, last=items[-1])  # the items are HTML already
 
 
 def _label(key: str, lang: str) -> str:

@@ -21,10 +21,10 @@ from casekit.cases.sections import Graded, Section, answer_of, free_text_section
 from casekit.cases.t4_incentives.answer import T4Answer
 from casekit.cases.t4_incentives.audit import Ledger
 from casekit.cases.t4_incentives.audit_tools import gaming_signals, recompute
-from casekit.cases.t4_incentives.evidence_text import anomaly_text, note_text, plain_join, role_label
+from casekit.cases.t4_incentives.evidence_text import anomaly_text, note_text, role_label
 from casekit.cases.t4_incentives.findings import AuditFinding, FindingsAssessment, assess_findings
 from casekit.cases.t4_incentives.scheme import KPI_DIRECTIONS, Component
-from casekit.html import bar_chart, esc, html_table
+from casekit.html import bar_chart, esc, html_table, plain_list
 from casekit.i18n import t
 from casekit.kpi import format_count, format_kpi, format_money, format_number, format_share
 
@@ -55,7 +55,7 @@ def _pay(c: Component, lang: str) -> str:
         if c.type == "commission":
             money = t("t4evidence.per_sale", lang, amount=money)
         parts.append(f"{role_label(role, lang)} {esc(money)}")
-    return plain_join(parts, lang)
+    return plain_list(parts, lang)
 
 
 def _measures(c: Component, lang: str) -> str:

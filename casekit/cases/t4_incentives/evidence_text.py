@@ -22,12 +22,12 @@ from typing import Any, Final
 
 from casekit.cases.t4_incentives.audit import Anomaly
 from casekit.cases.t4_incentives.review import ReviewNote
-from casekit.html import esc
+from casekit.html import esc, plain_list
 from casekit.i18n import catalog, normalise_lang, t
 from casekit.kpi import format_count, format_money, format_number, format_share
 from casekit.scenario.catalogs import load_roles
 
-__all__ = ["EVIDENCE_KEYS", "anomaly_text", "evidence_text", "kpi_label", "note_text", "plain_join", "role_label"]
+__all__ = ["EVIDENCE_KEYS", "anomaly_text", "evidence_text", "kpi_label", "note_text", "role_label"]
 
 _log = logging.getLogger(__name__)
 
@@ -38,16 +38,6 @@ class _Unreadable(Exception):
 
 def _known(key: str) -> bool:
     return key in catalog("en")
-
-
-def plain_join(items: Sequence[str], lang: str) -> str:
-    """HTML texts joined as a sentence joins them (``a, b and c``; ``甲、乙和丙``), ``none`` for none."""
-    if not items:
-        return esc(t("evidence.none", lang))
-    if len(items) == 1:
-        return items[0]
-    head = esc(t("evidence.list_sep", lang)).join(items[:-1])
-    return t("evidence.list_and", lang, head=head, last=items[-1])  # the items are HTML already
 
 
 def kpi_label(kpi: object, lang: str) -> str:
@@ -81,11 +71,11 @@ def _number(value: Any) -> float | None:
 
 
 def _kpis(value: Any, lang: str) -> str:
-    return plain_join([kpi_label(k, lang) for k in _strings(value)], lang)
+    return plain_list([kpi_label(k, lang) for k in _strings(value)], lang)
 
 
 def _components(value: Any, lang: str) -> str:
-    return plain_join([esc(c) for c in _strings(value)], lang)
+    return plain_list([esc(c) for c in _strings(value)], lang)
 
 
 def _yes_no(value: Any, lang: str) -> str:
@@ -131,7 +121,7 @@ def _quality(e: Mapping[str, Any], lang: str) -> _Lines:
             _line("t4evidence.ev_component_value", lang, component=esc(c), value=esc(format_share(_number(v))))
             for c, v in shares.items()
         ]
-        lines.append(_line("t4evidence.ev_binding_share", lang, shares=plain_join(each, lang)))
+        lines.append(_line("t4evidence.ev_binding_share", lang, shares=plain_list(each, lang)))
     return lines
 
 
@@ -152,7 +142,7 @@ def _responsibility(e: Mapping[str, Any], lang: str) -> _Lines:
         _line("t4evidence.ev_role_amount", lang, role=role_label(r, lang), amount=esc(format_money(v, lang)))
         for r, v in pay.items()
     ]
-    lines = [_line("t4evidence.ev_median_paid", lang, pay=plain_join(each, lang))]
+    lines = [_line("t4evidence.ev_median_paid", lang, pay=plain_list(each, lang))]
     steps = [
         _line(
             "t4evidence.ev_step",
@@ -164,7 +154,7 @@ def _responsibility(e: Mapping[str, Any], lang: str) -> _Lines:
         for a, b in itertools.pairwise(pay)
     ]
     if steps:
-        lines.append(_line("t4evidence.ev_steps", lang, steps=plain_join(steps, lang)))
+        lines.append(_line("t4evidence.ev_steps", lang, steps=plain_list(steps, lang)))
     ratio = _number(e.get("min_ratio"))
     if ratio is not None:
         lines.append(_line("t4evidence.ev_min_ratio", lang, ratio=esc(_ratio(ratio))))
@@ -191,7 +181,7 @@ def _reward(kind: str, lang: str) -> str:
 
 def _range(e: Mapping[str, Any], lang: str) -> _Lines:
     kinds = [_reward(k, lang) for k in _strings(e.get("kinds", []))]
-    return [_line("t4evidence.ev_reward_kinds", lang, kinds=plain_join(kinds, lang))]
+    return [_line("t4evidence.ev_reward_kinds", lang, kinds=plain_list(kinds, lang))]
 
 
 def _effective(e: Mapping[str, Any], lang: str) -> _Lines:
@@ -262,9 +252,9 @@ def _figures(e: Mapping[str, Any], lang: str) -> _Lines:
         raise _Unreadable(checked)
     good = [_figure(str(k), lang) for k, ok in checked.items() if ok]
     bad = [_figure(str(k), lang) for k, ok in checked.items() if not ok]
-    lines = [_line("t4evidence.ev_reproduce", lang, figures=plain_join(good, lang))]
+    lines = [_line("t4evidence.ev_reproduce", lang, figures=plain_list(good, lang))]
     if bad:
-        lines.append(_line("t4evidence.ev_not_reproduce", lang, figures=plain_join(bad, lang)))
+        lines.append(_line("t4evidence.ev_not_reproduce", lang, figures=plain_list(bad, lang)))
     if missing := _strings(e.get("kpis_missing", [])):
         lines.append(_line("t4evidence.ev_kpis_missing", lang, kpis=_kpis(missing, lang)))
     if wrong := _strings(e.get("kpis_wrong", [])):
@@ -275,7 +265,7 @@ def _figures(e: Mapping[str, Any], lang: str) -> _Lines:
         if (value := _number(e.get(key))) is not None
     ]
     if recomputed:
-        lines.append(_line("t4evidence.ev_recomputed", lang, figures=plain_join(recomputed, lang)))
+        lines.append(_line("t4evidence.ev_recomputed", lang, figures=plain_list(recomputed, lang)))
     return lines
 
 
