@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
@@ -26,6 +26,7 @@ __all__ = [
     "CheckOutcome",
     "CheckRegistry",
     "builtin_checks",
+    "cached",
     "field_present",
     "lookup",
     "min_count",
@@ -52,6 +53,19 @@ class CheckOutcome:
     evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
     message_key: str = ""
     message_params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+T = TypeVar("T")
+
+
+def cached(context: CheckContext, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per grading: kept in the context's ``extras["cache"]`` (a kind's grading context
+    makes one), so the checks that need the same figure and the evidence that shows it compute it once."""
+    cache: dict[str, Any] = context.extras.setdefault("cache", {}) if isinstance(context.extras, dict) else {}
+    if key not in cache:
+        cache[key] = compute()
+    value: T = cache[key]
+    return value
 
 
 class Check(Protocol):

@@ -18,8 +18,9 @@ from casekit.jsonio import dumps_strict
 from casekit.limits import MAX_DAYS, MAX_PERSON_DAYS, MAX_SEED, MAX_STAFF, MIN_DAYS, MIN_STAFF
 from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
-from casekit.scenario.leavers import build_leavers
+from casekit.scenario.leavers import build_leavers, pick_drivers
 from casekit.scenario.pay import build_pay
+from casekit.scenario.recruitment import build_recruitment
 from casekit.scenario.spec import OrgSpec, load_spec, spec_by_name
 from casekit.scenario.staff import build_workforce, roles_table
 from casekit.scenario.training import build_training
@@ -27,7 +28,20 @@ from casekit.scenario.training import build_training
 __all__ = ["TABLES", "World", "build_world", "world_for"]
 
 
-TABLES = ("staff", "roles", "skills", "contacts", "intervals", "leavers", "pay", "training", "incidents")
+TABLES = (
+    "staff",
+    "roles",
+    "skills",
+    "contacts",
+    "intervals",
+    "leavers",
+    "pay",
+    "training",
+    "incidents",
+    "vacancy",
+    "applicants",
+    "interview_kit",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,9 @@ class World:
     days: int
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     traits: pd.DataFrame = field(repr=False)  # hidden truth the simulation used; not written
+    # Hidden truth a grader checks answers against (applicant_skills, kit_labels, raters, turnover_drivers): never
+    # written by :meth:`write` nor listed in the manifest.
+    truth: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -118,18 +135,26 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
     wf = build_workforce(spec, seed, headcount)
     contacts = build_contacts(spec, seed, wf, n_days)
     pay, pay_breaches = build_pay(spec, seed, wf, contacts, n_days)
+    drivers = pick_drivers(spec, seed, wf)
     tables = {
         "staff": wf.staff,
         "roles": roles_table(spec, wf.staff),
         "skills": wf.skills,
         "contacts": contacts,
         "intervals": build_intervals(spec, seed, contacts, n_days),
-        "leavers": build_leavers(spec, seed, wf),
+        "leavers": build_leavers(spec, seed, wf, drivers),
         "pay": pay,
         "training": build_training(spec, seed),
         "incidents": build_incidents(spec, seed, wf.staff, contacts, pay_breaches, n_days),
     }
-    return World(spec, seed, headcount, n_days, tables, wf.traits)
+    recruitment = build_recruitment(spec, seed, wf, set(wf.staff["name"]) | set(tables["leavers"]["name"]))
+    tables |= {
+        "vacancy": recruitment.vacancy,
+        "applicants": recruitment.applicants,
+        "interview_kit": recruitment.interview_kit,
+    }
+    truth = {**recruitment.truth, "turnover_drivers": drivers.as_truth()}
+    return World(spec, seed, headcount, n_days, tables, wf.traits, truth)
 
 
 def world_for(org: str, seed: int) -> World:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, TypeVar
 
@@ -24,6 +24,7 @@ from casekit.cases.t4_incentives.response import response_plan, simulate_respons
 from casekit.cases.t4_incentives.review import Review, review_effectiveness
 from casekit.cases.t4_incentives.scheme import Scheme
 from casekit.rubric.checks import CheckContext, CheckOutcome, builtin_checks
+from casekit.rubric.checks import cached as _cached
 from casekit.scenario import World
 
 __all__ = ["CHECKS", "GAMEABLE", "MIN_BINDING_SHARE", "QUALITY", "grading_context", "whole_units"]
@@ -41,15 +42,6 @@ CHECKS: Final = builtin_checks()
 def grading_context(answer: Mapping[str, Any], world: World) -> CheckContext:
     """A grading context for one T4 answer, with a cache shared by the checks."""
     return CheckContext(answer=answer, world=world, extras={"cache": {}})
-
-
-def _cached(context: CheckContext, key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, once per grading: the result is kept in the context's cache (the evidence reads it too)."""
-    cache: dict[str, Any] = context.extras.setdefault("cache", {}) if isinstance(context.extras, dict) else {}
-    if key not in cache:
-        cache[key] = compute()
-    value: T = cache[key]
-    return value
 
 
 def _scheme(context: CheckContext) -> Scheme:
