@@ -51,13 +51,13 @@ def test_every_candidate_has_a_unit_result_honestly_not_yet_competent(demo: Path
     for cid, doc in units.items():
         assert doc["schema"] == "casekit-unit-result"
         assert (demo / "units" / f"{cid}.html").is_file()
-        # Only T4 exists: every candidate, the strong one included, is not yet competent for the unit ...
+        # Only T1 and T4 exist: every candidate, the strong one included, is not yet competent for the unit ...
         assert doc["outcome"] == "not_yet_competent", cid
         assert set(doc["coverage"]) >= required
         covered = {e for e, cells in doc["coverage"].items() if any(c["state"] == "met" for c in cells)}
-        # ... and the reasons name exactly what no met criterion covers (P1.1 is nobody's yet)
+        # ... and the reasons name exactly what no met criterion covers (P5.1 is nobody's yet)
         uncovered = required - covered
-        assert "P1.1" in uncovered
+        assert "P5.1" in uncovered
         assert sorted(doc["uncovered"]) == sorted(set(doc["required"]) - covered)
         text = " ".join(r["text"] for r in doc["reasons"])
         for element in uncovered:
@@ -69,6 +69,11 @@ def test_every_candidate_has_a_unit_result_honestly_not_yet_competent(demo: Path
     strong = units[STRONG]
     (t4,) = [c for c in strong["components"] if c["kind"] == "T4"]
     assert t4["decision"]["outcome"] == "competent"
+    # ... and so is its T1 case, which covers P1.1, P1.2 and E2 for the unit
+    (t1,) = [c for c in strong["components"] if c["kind"] == "T1"]
+    assert t1["decision"]["outcome"] == "competent"
+    covered = {e for e, cells in strong["coverage"].items() if any(c["state"] == "met" for c in cells)}
+    assert {"P1.1", "P1.2", "E2"} <= covered
 
 
 def test_the_resubmission_keeps_attempt_one(demo: Path) -> None:

@@ -43,7 +43,11 @@ def test_profile_fails_exactly_its_flaw(rubric: Rubric, org: str, profile: str, 
 def test_strong_profile_covers_p11_p12_and_e2(rubric: Rubric) -> None:
     case = build_case("strong", "telecom-support", 5, "strong-telecom", "zh-TW")
     result = _checked(rubric, case)
-    marks = [AssessorMark(c.id, "a", "met", "ok", "2026-12-02T10:00:00Z") for c in rubric.criteria if not c.judged_by.automatic]
+    marks = [
+        AssessorMark(c.id, "a", "met", "ok", "2026-12-02T10:00:00Z")
+        for c in rubric.criteria
+        if not c.judged_by.automatic
+    ]
     final = apply_marks(result, marks)
     covered = {e for c in final.criteria if c.state == "met" for e in c.elements}
     assert {"P1.1", "P1.2", "E2", "K2", "K3", "K8"} <= covered

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +26,7 @@ GROUNDS = ["age", "marital_status", "pregnancy", "blood_type", "zodiac", "religi
 
 
 def stand_in_bank(n_fair: int = 16, n_unfair: int = 6) -> str:
-    """A small bank in the format of ``casekit/data/interview_questions.yaml``."""
+    """A small bank in the format of ``casekit/data/interview_questions.yaml``, for the loader's own tests."""
     items = [
         {
             "id": f"F{i + 1:02d}",
@@ -54,21 +52,6 @@ def stand_in_bank(n_fair: int = 16, n_unfair: int = 6) -> str:
         for i in range(n_unfair)
     ]
     return yaml.safe_dump({"schema_version": 1, "questions": items}, allow_unicode=True, sort_keys=False)
-
-
-def _real_bank() -> bool:
-    return (resources.files("casekit") / "data" / rec.QUESTION_BANK).is_file()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def bank() -> Iterator[None]:
-    """The shipped question bank, or the stand-in while it is not there yet."""
-    patch = pytest.MonkeyPatch()
-    if not _real_bank():
-        questions = rec.parse_question_bank(stand_in_bank(), "stand-in")
-        patch.setattr(rec, "load_question_bank", lambda: questions)
-    yield
-    patch.undo()
 
 
 @pytest.fixture(scope="module", params=SPECS, ids=lambda p: p.stem)
@@ -376,8 +359,6 @@ def test_stand_in_bank_parses() -> None:
 
 
 def test_shipped_bank_loads() -> None:
-    if not _real_bank():
-        pytest.skip("casekit/data/interview_questions.yaml is not there yet")
     questions = rec.load_question_bank()
     assert rec.load_question_bank() is questions  # cached
     assert sum(q.fair for q in questions) >= 11

@@ -150,8 +150,8 @@ def answer_problems(doc: T1Answer, source: str) -> list[Problem]:
     skills = {s.id for s in load_skills()}
     roles = {r.id for r in load_roles()}
 
-    def add(field: str, expected: str, got: str, **params: str) -> None:
-        problems.append(Problem(source, field, expected, got, params))
+    def add(field: str, key: str, got: str, **params: str) -> None:
+        problems.append(Problem(source, field, key, got, params))
 
     job = doc.job
     if job.role not in roles:
@@ -166,12 +166,16 @@ def answer_problems(doc: T1Answer, source: str) -> list[Problem]:
     for i, q in enumerate(doc.kit):
         if q.competency and q.competency not in skills:
             add(f"kit.{i}.competency", "expect.one_of", repr(q.competency), expected=", ".join(sorted(skills)))
-        for level in q.anchors:
-            if level not in ("1", "2", "3", "4", "5"):
-                add(f"kit.{i}.anchors.{level}", "expect.one_of", repr(level), expected="1, 2, 3, 4, 5")
+        for anchor in q.anchors:
+            if anchor not in ("1", "2", "3", "4", "5"):
+                add(f"kit.{i}.anchors.{anchor}", "expect.one_of", repr(anchor), expected="1, 2, 3, 4, 5")
     selected = doc.selection.selected
     if len(set(selected)) != len(selected):
-        add("selection.selected", "expect.unique_items", ", ".join(sorted({s for s in selected if selected.count(s) > 1})))
+        add(
+            "selection.selected",
+            "expect.unique_items",
+            ", ".join(sorted({s for s in selected if selected.count(s) > 1})),
+        )
     for i, d in enumerate(doc.drivers):
         if d.factor not in EXIT_FACTORS:
             add(f"drivers.{i}.factor", "expect.one_of", repr(d.factor), expected=", ".join(EXIT_FACTORS))

@@ -152,9 +152,13 @@ class T1Case(Case[T1Answer]):
         """Keep or remove one of the current kit's questions."""
         known = sorted(str(q) for q in self.world.interview_kit["question_id"])
         if question_id not in known:
-            raise AnswerError([Problem("kit_review", "question_id", "expect.one_of", question_id, {"expected": ", ".join(known)})])
+            raise AnswerError(
+                [Problem("kit_review", "question_id", "expect.one_of", question_id, {"expected": ", ".join(known)})]
+            )
         if decision not in ("keep", "remove"):
-            raise AnswerError([Problem("kit_review", question_id, "expect.one_of", decision, {"expected": "keep, remove"})])
+            raise AnswerError(
+                [Problem("kit_review", question_id, "expect.one_of", decision, {"expected": "keep, remove"})]
+            )
         self.kit_review[question_id] = decision
 
     # ------------------------------------------------------------------------------------------ selection
@@ -198,8 +202,13 @@ class T1Case(Case[T1Answer]):
         if unknown:
             allowed = {"expected": ", ".join(sorted(known))}
             raise AnswerError([Problem("selection", "selected", "expect.one_of", ", ".join(unknown), allowed)])
+        raters = sorted(set(exclude_raters))
+        stray = [r for r in raters if r not in set(self.ratings()["rater"])] if raters else []
+        if stray:
+            allowed = {"expected": ", ".join(sorted(set(self.ratings()["rater"])))}
+            raise AnswerError([Problem("selection", "excluded_raters", "expect.one_of", ", ".join(stray), allowed)])
         self.selected = chosen
-        self.excluded_raters = sorted(set(exclude_raters))
+        self.excluded_raters = raters
         return self.selected
 
     # ------------------------------------------------------------------------------------------- turnover
@@ -280,7 +289,9 @@ class T1Case(Case[T1Answer]):
             impact: dict[str, float] = {}
             for by in ("gender", "age_band"):
                 table = self.adverse_impact(by)
-                impact.update({f"{by}:{g}": round(float(r), 4) for g, r in zip(table["group"], table["ratio"])})
+                impact.update(
+                    {f"{by}:{g}": round(float(r), 4) for g, r in zip(table["group"], table["ratio"], strict=True)}
+                )
             figures["adverse_impact"] = impact
         figures.update(self.turnover_figures)
         if self.staffing is not None:
@@ -336,9 +347,10 @@ class T1Case(Case[T1Answer]):
         self.actions = list(doc.retention)
         self.successors = list(doc.successors)
         self.staffing = doc.staffing
+        if doc.reported.avoided_leavers is not None and self.actions:
+            self.simulate_retention()  # the review the saved figure came from (deterministic: the same figure)
         self.turnover_method = doc.reported.turnover_method
         names = ("annual_turnover", "voluntary_share", "early_tenure_rate", "cost_per_leaver")
         given = {n: getattr(doc.reported, n) for n in names}
         self.turnover_figures = {n: float(v) for n, v in given.items() if v is not None}
         self.justification, self.discussion = doc.justification, doc.discussion
-

@@ -112,7 +112,9 @@ def pay_within_band(context: CheckContext, params: Mapping[str, Any]) -> CheckOu
     job, ad = answer.job, answer.advert
     within = low <= job.pay_min <= job.pay_max <= high
     above_minimum = job.pay_min >= rules["minimum_monthly"]
-    ad_consistent = (ad.pay_min is None or ad.pay_min >= job.pay_min) and (ad.pay_max is None or ad.pay_max <= job.pay_max)
+    ad_consistent = (ad.pay_min is None or ad.pay_min >= job.pay_min) and (
+        ad.pay_max is None or ad.pay_max <= job.pay_max
+    )
     evidence = {
         "pay_min": job.pay_min,
         "pay_max": job.pay_max,
@@ -178,7 +180,11 @@ def kit_fair(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
             flagged.append({"question": i, "grounds": sorted({f.ground for f in flags})})
     labels: Mapping[str, Mapping[str, Any]] = world.truth["kit_labels"]
     kept_unfair = sorted(q for q, lab in labels.items() if not lab["fair"] and answer.kit_review.get(q) != "remove")
-    evidence = {"flagged": flagged, "kept_unfair": kept_unfair, "unfair_seeded": sum(not v["fair"] for v in labels.values())}
+    evidence = {
+        "flagged": flagged,
+        "kept_unfair": kept_unfair,
+        "unfair_seeded": sum(not v["fair"] for v in labels.values()),
+    }
     return _outcome(not flagged and not kept_unfair, "fair", evidence, count=len(flagged) + len(kept_unfair))
 
 
@@ -198,7 +204,7 @@ def _ideal(context: CheckContext) -> list[str]:
 def selection_quality(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """E2: this round's places filled by applicants whose hidden job competence is well above the pool's: the
     selection's gain over the pool mean is at least ``min_quality`` of the best possible gain."""
-    minimum = float(params.get("min_quality", 0.5))
+    minimum = float(params.get("min_quality", 0.35))
     world, chosen = _world(context), doc(context).selection.selected
     truth = job_competence(world)
     ideal = _ideal(context)
@@ -207,31 +213,54 @@ def selection_quality(context: CheckContext, params: Mapping[str, Any]) -> Check
     known = [a for a in chosen if a in truth.index]
     quality = (float(truth.loc[known].mean()) - pool) / best if known and best > 0 else 0.0
     right_count = len(chosen) == places(world) and len(known) == len(chosen)
-    evidence = {"places": places(world), "selected": len(chosen), "quality": round(quality, 4),
-                "in_ideal": len(set(known) & set(ideal))}
+    evidence = {
+        "places": places(world),
+        "selected": len(chosen),
+        "quality": round(quality, 4),
+        "in_ideal": len(set(known) & set(ideal)),
+    }
     return _outcome(right_count and quality >= minimum, "selection", evidence, quality=round(quality * 100))
+
+
+def fair_panel(context: CheckContext) -> list[str]:
+    """The applicants the evidence justifies: this round's places by the panel score of the kit's ratings
+    without the raters the world made biased (what a panel that found and set aside the bias would offer)."""
+    answer, world = doc(context), _world(context)
+
+    def compute() -> list[str]:
+        raters = world.truth["raters"]
+        biased = [str(r) for r, g in zip(raters.index, raters["bias_group"], strict=True) if str(g)]
+        weights = {f"Q{i + 1}": q.weight for i, q in enumerate(answer.kit)}
+        if not answer.kit or sum(weights.values()) <= 0:
+            return _ideal(context)
+        scores = sel.panel_scores(ratings(context), weights, exclude_raters=biased)
+        return [str(a) for a in scores["applicant_id"][: places(world)]]
+
+    return cached(context, "fair_panel", compute)
 
 
 @CHECKS.register("selection_fair")
 def selection_fair(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """K2: no group (gender, age band) selected at under four-fifths of the best group's rate while the
-    competence ranking would have given it at least ``min_shortfall`` more places; the adverse-impact ratios
-    reported reproduce."""
+    """K2: no group (gender, age band) selected at under four-fifths of the best group's rate while the panel's
+    own evidence, without the biased rater, would have given it at least ``min_shortfall`` more places; the
+    adverse-impact ratios reported reproduce."""
     ratio_min = float(params.get("min_ratio", 0.8))
     shortfall = int(params.get("min_shortfall", 2))
     answer, world = doc(context), _world(context)
     applicants = world.applicants.set_index("applicant_id")
-    ideal = _ideal(context)
+    ideal = fair_panel(context)
     biased, wrong = [], []
+    known = set(applicants.index)
+    chosen = [a for a in answer.selection.selected if a in known]
     for by in GROUPINGS:
-        table = sel.adverse_impact(world.applicants, answer.selection.selected, by)
+        table = sel.adverse_impact(world.applicants, chosen, by)
         ideal_counts = applicants.loc[ideal, by].value_counts()
-        for row in table.itertuples():
-            group = str(row.group)
-            if float(row.ratio) < ratio_min and int(row.selected) <= int(ideal_counts.get(group, 0)) - shortfall:
+        for row in table.to_dict("records"):
+            group, ratio = str(row["group"]), float(row["ratio"])
+            if ratio < ratio_min and int(row["selected"]) <= int(ideal_counts.get(group, 0)) - shortfall:
                 biased.append(f"{by}:{group}")
             reported = answer.reported.adverse_impact.get(f"{by}:{group}")
-            if not _close(reported, float(row.ratio), 0.01):
+            if ratio == ratio and not _close(reported, ratio, 0.01):
                 wrong.append(f"{by}:{group}")
     evidence = {"biased": biased, "misreported": wrong}
     return _outcome(not biased and not wrong, "fair_selection", evidence, count=len(biased) + len(wrong))
@@ -246,8 +275,13 @@ def ratings_analysed(context: CheckContext, params: Mapping[str, Any]) -> CheckO
     spread = len(sel.disagreements(table))
     icc_ok = _close(answer.reported.icc, float(result.value), float(params.get("tolerance", 0.01)))
     met = icc_ok and answer.reported.disagreements == spread
-    evidence = {"form": result.form, "icc": round(float(result.value), 4), "reported_icc": answer.reported.icc,
-                "disagreements": spread, "reported_disagreements": answer.reported.disagreements}
+    evidence = {
+        "form": result.form,
+        "icc": round(float(result.value), 4),
+        "reported_icc": answer.reported.icc,
+        "disagreements": spread,
+        "reported_disagreements": answer.reported.disagreements,
+    }
     return _outcome(met, "ratings", evidence, icc=round(float(result.value), 2))
 
 
@@ -276,15 +310,31 @@ def turnover_rates_reproduce(context: CheckContext, params: Mapping[str, Any]) -
     return _outcome(not wrong, "turnover", evidence, count=len(wrong))
 
 
+def detected(context: CheckContext) -> list[dict[str, str]]:
+    """The drivers the leavers' data shows (the crosstab tool's list)."""
+    world = _world(context)
+    return cached(
+        context, "detected", lambda: [{"factor": d.factor, "scope": d.scope} for d in turnover.find_drivers(world)]
+    )
+
+
+def required_drivers(context: CheckContext) -> list[dict[str, str]]:
+    """The seeded drivers the data makes visible: a driver the world seeded too faintly to show in its leavers
+    (a small centre, a quiet year) cannot be asked of a candidate."""
+    shown = {(d["factor"], d["scope"]) for d in detected(context)}
+    return [d for d in _world(context).truth["turnover_drivers"] if (d["factor"], d["scope"]) in shown]
+
+
 @CHECKS.register("drivers_found")
 def drivers_found(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
-    """N4: every driver the world seeded is named (factor and where), and at most ``max_unsupported`` named
-    drivers have no support in the leavers' data."""
+    """N4: every driver the world seeded and its data shows is named (factor and where), and at most
+    ``max_unsupported`` named drivers have no support in the leavers' data."""
     allowed = int(params.get("max_unsupported", 1))
     answer, world = doc(context), _world(context)
-    truth = {(d["factor"], d["scope"]) for d in world.truth["turnover_drivers"]}
+    truth = {(d["factor"], d["scope"]) for d in required_drivers(context)}
     named = {(d.factor, d.scope) for d in answer.drivers}
-    supported = {(d.factor, d.scope) for d in turnover.find_drivers(world)} | truth
+    seeded = {(d["factor"], d["scope"]) for d in world.truth["turnover_drivers"]}
+    supported = {(d["factor"], d["scope"]) for d in detected(context)} | seeded
     missed = sorted(f"{f} @ {s}" for f, s in truth - named)
     unsupported = sorted(f"{f} @ {s}" for f, s in named - supported)
     evidence = {"missed": missed, "unsupported": unsupported, "named": len(named)}
@@ -303,20 +353,25 @@ def retention_effective(context: CheckContext, params: Mapping[str, Any]) -> Che
     reported figure reproduces."""
     max_off = float(params.get("max_off_share", 0.5))
     answer, world = doc(context), _world(context)
-    drivers = list(world.truth["turnover_drivers"])
+    required = required_drivers(context)
+    real = list(world.truth["turnover_drivers"]) + detected(context)
     actions = list(answer.retention)
     unaddressed = sorted(
-        f"{d['factor']} @ {d['scope']}" for d in drivers if not any(addresses_driver(a, [d]) for a in actions)
+        f"{d['factor']} @ {d['scope']}" for d in required if not any(addresses_driver(a, [d]) for a in actions)
     )
     cost = sum(a.cost_per_month for a in actions)
-    off = sum(a.cost_per_month for a in actions if not addresses_driver(a, drivers))
+    off = sum(a.cost_per_month for a in actions if not addresses_driver(a, real))
     off_share = off / cost if cost else (1.0 if actions else 0.0)
     review = retention_review(context)
     avoided = float(review.avoided)
     reproduces = _close(answer.reported.avoided_leavers, avoided, float(params.get("tolerance", 0.05)))
     met = bool(actions) and not unaddressed and off_share <= max_off and avoided > 0 and reproduces
-    evidence = {"unaddressed": unaddressed, "off_driver_cost_share": round(off_share, 4),
-                "avoided": round(avoided, 2), "reported_avoided": answer.reported.avoided_leavers}
+    evidence = {
+        "unaddressed": unaddressed,
+        "off_driver_cost_share": round(off_share, 4),
+        "avoided": round(avoided, 2),
+        "reported_avoided": answer.reported.avoided_leavers,
+    }
     return _outcome(met, "retention", evidence, avoided=round(avoided, 1))
 
 
@@ -367,8 +422,15 @@ def hires_meet_service_level(context: CheckContext, params: Mapping[str, Any]) -
         answer.reported.service_level, level, tolerance
     )
     met = staffing.shrinkage >= floor and need.min_hires <= staffing.hires <= need.max_hires and reproduces
-    evidence = {"shrinkage": staffing.shrinkage, "observed_shrinkage": round(observed_shrinkage(world), 4),
-                "hires": staffing.hires, "min_hires": need.min_hires, "max_hires": need.max_hires,
-                "service_level": round(level, 4), "target": need.target_sl, "fte_need": round(need.need.fte, 2),
-                "reproduces": reproduces}
+    evidence = {
+        "shrinkage": staffing.shrinkage,
+        "observed_shrinkage": round(observed_shrinkage(world), 4),
+        "hires": staffing.hires,
+        "min_hires": need.min_hires,
+        "max_hires": need.max_hires,
+        "service_level": round(level, 4),
+        "target": need.target_sl,
+        "fte_need": round(need.need.fte, 2),
+        "reproduces": reproduces,
+    }
     return _outcome(met, "hires", evidence, hires=staffing.hires, low=need.min_hires, high=need.max_hires)

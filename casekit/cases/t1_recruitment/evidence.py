@@ -44,7 +44,9 @@ def scope_label(scope: str, lang: str) -> str:
     if kind == "team":
         return t("t1evidence.scope_team", lang, team=value)
     if kind == "shift":
-        return t("t1evidence.scope_shift", lang, shift=t(f"t1evidence.shift_{value}", lang) if value in SHIFTS else value)
+        return t(
+            "t1evidence.scope_shift", lang, shift=t(f"t1evidence.shift_{value}", lang) if value in SHIFTS else value
+        )
     return t("t1evidence.scope_all", lang) if scope == "all" else scope
 
 
@@ -65,14 +67,17 @@ def _job(g: Graded, lang: str) -> str:
     heads = [t(f"t1evidence.col_{c}", lang) for c in ("skill", "asked", "role_requires")]
     pay = t("t1evidence.pay_range", lang, low=format_money(job.pay_min, lang), high=format_money(job.pay_max, lang))
     issues = check_advert(ad, **advert_rules(g.world))
-    issue_list = plain_list([esc(i.explain(lang)) for i in issues], lang) if issues else esc(t("t1evidence.lawful", lang))
+    issue_list = (
+        plain_list([esc(i.explain(lang)) for i in issues], lang) if issues else esc(t("t1evidence.lawful", lang))
+    )
     ad_pay = (
         t("t1evidence.pay_range", lang, low=format_money(ad.pay_min, lang), high=format_money(ad.pay_max, lang))
         if ad.pay_min is not None and ad.pay_max is not None
         else t("t1evidence.negotiable", lang)
     )
+    experience = t("t1evidence.experience", lang, months=job.experience_months)
     return (
-        f"<p><b>{esc(job.title)}</b> · {esc(pay)} · {esc(t('t1evidence.experience', lang, months=job.experience_months))}</p>"
+        f"<p><b>{esc(job.title)}</b> · {esc(pay)} · {esc(experience)}</p>"
         + html_table(heads, rows)
         + f"<h4>{esc(t('t1evidence.h_advert', lang))}</h4><p><b>{esc(ad.title)}</b> · {esc(ad_pay)}</p>"
         + f'<blockquote class="ck-text">{esc(ad.text)}</blockquote><p>{issue_list}</p>'
@@ -85,7 +90,9 @@ def _kit(g: Graded, lang: str) -> str:
     for i, q in enumerate(answer.kit, start=1):
         flags = check_question(q.text)
         flag_text = plain_list([esc(f.explain(lang)) for f in flags], lang) if flags else "—"
-        rows.append([f"Q{i}", esc(q.text), esc(skill_label(q.competency, lang)), esc(format_count(len(q.anchors))), flag_text])
+        rows.append(
+            [f"Q{i}", esc(q.text), esc(skill_label(q.competency, lang)), esc(format_count(len(q.anchors))), flag_text]
+        )
     heads = [t(f"t1evidence.col_{c}", lang) for c in ("question", "text", "competency", "anchors", "flags")]
     labels = g.world.truth["kit_labels"]
     current = g.world.interview_kit
@@ -94,14 +101,20 @@ def _kit(g: Graded, lang: str) -> str:
         fair = bool(labels[str(qid)]["fair"])
         decision = answer.kit_review.get(str(qid), "")
         right = decision == "remove" or fair
-        review.append([
-            esc(zh if lang == "zh-TW" else en),
-            _yes(fair, lang),
-            esc(t(f"t1evidence.decision_{decision or 'none'}", lang)),
-            _yes(right, lang),
-        ])
+        review.append(
+            [
+                esc(zh if lang == "zh-TW" else en),
+                _yes(fair, lang),
+                esc(t(f"t1evidence.decision_{decision or 'none'}", lang)),
+                _yes(right, lang),
+            ]
+        )
     review_heads = [t(f"t1evidence.col_{c}", lang) for c in ("text", "fair", "decision", "right")]
-    return html_table(heads, rows) + f"<h4>{esc(t('t1evidence.h_current_kit', lang))}</h4>" + html_table(review_heads, review)
+    return (
+        html_table(heads, rows)
+        + f"<h4>{esc(t('t1evidence.h_current_kit', lang))}</h4>"
+        + html_table(review_heads, review)
+    )
 
 
 def _selection(g: Graded, lang: str) -> str:
@@ -123,33 +136,63 @@ def _selection(g: Graded, lang: str) -> str:
     applicants = g.world.applicants.set_index("applicant_id")
     rank = truth.rank(ascending=False, method="first")
     rows = [
-        [esc(a), esc(applicants.loc[a, "gender"]) if a in applicants.index else "—",
-         esc(applicants.loc[a, "age_band"]) if a in applicants.index else "—",
-         esc(format_count(rank.get(a, 0)))]
+        [
+            esc(a),
+            esc(applicants.loc[a, "gender"]) if a in applicants.index else "—",
+            esc(applicants.loc[a, "age_band"]) if a in applicants.index else "—",
+            esc(format_count(rank.get(a, 0))),
+        ]
         for a in answer.selection.selected
     ]
     heads = [t(f"t1evidence.col_{c}", lang) for c in ("applicant", "gender", "age_band", "true_rank")]
     impact = []
     for by in ck.GROUPINGS:
-        table = sel.adverse_impact(g.world.applicants, answer.selection.selected, by)
+        known = [a for a in answer.selection.selected if a in applicants.index]
+        table = sel.adverse_impact(g.world.applicants, known, by)
         for row in table.itertuples():
-            impact.append([esc(t(f"t1evidence.by_{by}", lang)), esc(row.group), esc(format_count(row.selected)),
-                           esc(format_count(row.applicants)), esc(format_share(row.rate)), esc(format_number(row.ratio)),
-                           _yes(bool(row.flagged), lang)])
-    impact_heads = [t(f"t1evidence.col_{c}", lang) for c in ("by", "group", "selected", "applicants", "rate", "ratio", "flagged")]
-    return (f"<p>{esc(intro)}</p>" + html_table(heads, rows) + f"<h4>{esc(t('t1evidence.h_impact', lang))}</h4>"
-            + html_table(impact_heads, impact) + f"<p>{esc(t('t1evidence.small_sample', lang))}</p>")
+            impact.append(
+                [
+                    esc(t(f"t1evidence.by_{by}", lang)),
+                    esc(row.group),
+                    esc(format_count(row.selected)),
+                    esc(format_count(row.applicants)),
+                    esc(format_share(row.rate)),
+                    esc(format_number(row.ratio)),
+                    _yes(bool(row.flagged), lang),
+                ]
+            )
+    impact_heads = [
+        t(f"t1evidence.col_{c}", lang) for c in ("by", "group", "selected", "applicants", "rate", "ratio", "flagged")
+    ]
+    return (
+        f"<p>{esc(intro)}</p>"
+        + html_table(heads, rows)
+        + f"<h4>{esc(t('t1evidence.h_impact', lang))}</h4>"
+        + html_table(impact_heads, impact)
+        + f"<p>{esc(t('t1evidence.small_sample', lang))}</p>"
+    )
 
 
 def _turnover(g: Graded, lang: str) -> str:
     answer = answer_of(g, T1Answer)
     rates = ck.rates(g.context)
-    chart = bar_chart([str(m) for m in rates["month"]], [float(r) * 100 for r in rates["rate"]],
-                      title=t("t1evidence.chart_rates", lang), unit="%")
+    chart = bar_chart(
+        [str(m) for m in rates["month"]],
+        [float(r) * 100 for r in rates["rate"]],
+        title=t("t1evidence.chart_rates", lang),
+        unit="%",
+    )
     truth = {(d["factor"], d["scope"]) for d in g.world.truth["turnover_drivers"]}
     named = {(d.factor, d.scope) for d in answer.drivers}
-    rows = [[esc(factor_label(f, lang)), esc(scope_label(s, lang)), _yes((f, s) in named, lang), _yes((f, s) in truth, lang)]
-            for f, s in sorted(truth | named)]
+    rows = [
+        [
+            esc(factor_label(f, lang)),
+            esc(scope_label(s, lang)),
+            _yes((f, s) in named, lang),
+            _yes((f, s) in truth, lang),
+        ]
+        for f, s in sorted(truth | named)
+    ]
     heads = [t(f"t1evidence.col_{c}", lang) for c in ("factor", "scope", "named", "seeded")]
     return chart + f"<h4>{esc(t('t1evidence.h_drivers', lang))}</h4>" + html_table(heads, rows)
 
@@ -158,16 +201,33 @@ def _retention(g: Graded, lang: str) -> str:
     answer = answer_of(g, T1Answer)
     review = ck.retention_review(g.context)
     drivers = list(g.world.truth["turnover_drivers"])
-    rows = [[esc(factor_label(a.factor, lang)), esc(scope_label(a.scope, lang)), esc(a.description),
-             esc(format_money(a.cost_per_month, lang)), esc(a.owner), esc(a.measure), _yes(addresses_driver(a, drivers), lang)]
-            for a in answer.retention]
-    heads = [t(f"t1evidence.col_{c}", lang) for c in ("factor", "scope", "action", "cost", "owner", "measure", "on_driver")]
+    rows = [
+        [
+            esc(factor_label(a.factor, lang)),
+            esc(scope_label(a.scope, lang)),
+            esc(a.description),
+            esc(format_money(a.cost_per_month, lang)),
+            esc(a.owner),
+            esc(a.measure),
+            _yes(addresses_driver(a, drivers), lang),
+        ]
+        for a in answer.retention
+    ]
+    heads = [
+        t(f"t1evidence.col_{c}", lang) for c in ("factor", "scope", "action", "cost", "owner", "measure", "on_driver")
+    ]
     summary = t("t1evidence.retention_summary", lang, avoided=format_number(review.avoided, 1))
-    successors = [[esc(s.team_leader), esc(s.staff_id), esc(t(f"t1evidence.readiness_{s.readiness}", lang))]
-                  for s in answer.successors]
+    successors = [
+        [esc(s.team_leader), esc(s.staff_id), esc(t(f"t1evidence.readiness_{s.readiness}", lang))]
+        for s in answer.successors
+    ]
     succ_heads = [t(f"t1evidence.col_{c}", lang) for c in ("team_leader", "successor", "readiness")]
-    return (html_table(heads, rows) + f"<p>{esc(summary)}</p>"
-            + f"<h4>{esc(t('t1evidence.h_successors', lang))}</h4>" + html_table(succ_heads, successors))
+    return (
+        html_table(heads, rows)
+        + f"<p>{esc(summary)}</p>"
+        + f"<h4>{esc(t('t1evidence.h_successors', lang))}</h4>"
+        + html_table(succ_heads, successors)
+    )
 
 
 def _staffing(g: Graded, lang: str) -> str:
@@ -200,6 +260,8 @@ SECTIONS: Final = (
     Section("t1-retention", "t1evidence.section_retention", _retention),
     Section("t1-staffing", "t1evidence.section_staffing", _staffing),
     free_text_section(
-        "t1-texts", "t1evidence.section_texts", [("justification", "widgets.justification"), ("discussion", "widgets.discussion")]
+        "t1-texts",
+        "t1evidence.section_texts",
+        [("justification", "widgets.justification"), ("discussion", "widgets.discussion")],
     ),
 )

@@ -99,12 +99,15 @@ def _kit(case: T1Case, job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _biased_raters(case: T1Case) -> list[str]:
-    """Raters whose scores for some group differ from the other raters' by at least BIAS_POINTS."""
-    found: set[str] = set()
+    """The rater whose scores for some group differ most from the other raters' for the same applicants, when
+    that difference reaches BIAS_POINTS (the others then look generous to that group: they are not left out)."""
+    worst, rater = 0.0, ""
     for by in ("gender", "age_band"):
         table = case.rater_bias(by)
-        found |= {str(r) for r, d in zip(table["rater"], table["difference"], strict=True) if abs(d) >= BIAS_POINTS}
-    return sorted(found)
+        for r, d in zip(table["rater"], table["difference"], strict=True):
+            if abs(float(d)) > worst:
+                worst, rater = abs(float(d)), str(r)
+    return [rater] if worst >= BIAS_POINTS else []
 
 
 def _select(case: T1Case, biased: bool) -> None:
@@ -115,8 +118,6 @@ def _select(case: T1Case, biased: bool) -> None:
         case.select(list(scores["applicant_id"][: case.places]), exclude_raters=[])
         return
     excluded = _biased_raters(case)
-    if len(excluded) >= 3:
-        excluded = excluded[:1]
     scores = case.panel(exclude_raters=excluded)
     case.select(list(scores["applicant_id"][: case.places]), exclude_raters=excluded)
 
@@ -137,12 +138,11 @@ def _turnover(case: T1Case, miscomputed: bool) -> None:
 
 
 def _retention(case: T1Case, wrong: bool) -> None:
-    drivers = case.find_drivers()[:2]
+    drivers = case.find_drivers()  # every driver the crosstab shows
     case.set_drivers([{"factor": d.factor, "scope": d.scope} for d in drivers])
-    if wrong:  # a pay rise and more training for everybody, whatever the leavers said
-        targets = [("better_pay", "all"), ("no_training", "all")]
-    else:
-        targets = [(d.factor, d.scope) for d in drivers]
+    # the wrong driver: a pay rise and more training for everybody, whatever the leavers said
+    wrong_targets = [("better_pay", "all"), ("no_training", "all")]
+    targets = wrong_targets if wrong else [(d.factor, d.scope) for d in drivers]
     actions = []
     for factor, scope in targets:
         actions.append(
@@ -150,7 +150,7 @@ def _retention(case: T1Case, wrong: bool) -> None:
                 "factor": factor,
                 "scope": scope,
                 "description": t(f"t1profile.action_{factor}", case.lang, scope=scope),
-                "cost_per_month": 60000 if scope == "all" else 30000,
+                "cost_per_month": 60000 if scope == "all" else _spend(drivers, factor, scope),
                 "owner": t("t1profile.owner", case.lang),
                 "measure": t("t1profile.measure", case.lang, factor=factor),
                 "expected_reduction": 0.4,
@@ -160,12 +160,19 @@ def _retention(case: T1Case, wrong: bool) -> None:
     case.simulate_retention()
 
 
+def _spend(drivers: Any, factor: str, scope: str) -> int:
+    """A month's spend on a driver: NT$10,000 for each excess leaver it explains (at least NT$10,000)."""
+    excess = next((float(d.excess) for d in drivers if (d.factor, d.scope) == (factor, scope)), 1.0)
+    return int(max(1, round(excess)) * 10000)
+
+
 def _successors(case: T1Case, overclaim: bool) -> None:
     table = case.readiness()
     leaders = case.world.staff.loc[case.world.staff["role"] == "team_leader", ["staff_id", "team"]]
     rank = {"ready_now": 0, "ready_later": 1, "not_ready": 2}
     table = table.assign(rank=table["readiness"].map(rank)).sort_values(["rank", "gap", "staff_id"], kind="stable")
-    nominations, used = [], set()
+    nominations: list[dict[str, str]] = []
+    used: set[str] = set()
     for leader, team in zip(leaders["staff_id"], leaders["team"], strict=True):
         pool = table[~table["staff_id"].isin(used) & (table["readiness"] != "not_ready")]
         if pool.empty:
@@ -190,7 +197,7 @@ def _not_ready(table: Any, used: set[str]) -> str:
 
 
 def _staffing(case: T1Case) -> None:
-    shrinkage = max(0.3, math.ceil(observed_shrinkage(case.world) * 100) / 100)
+    shrinkage = math.ceil(observed_shrinkage(case.world) * 100) / 100  # the centre's own, rounded up
     need = case.hiring(shrinkage)
     case.set_staffing(shrinkage, need.min_hires)
 

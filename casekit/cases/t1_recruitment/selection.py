@@ -66,8 +66,9 @@ class _Problems:
         self.where, self.items = where, list[Problem]()
 
     def need(self, ok: bool, name: str, expected: str, got: Any, **params: Any) -> None:
-        if not ok:
-            self.items.append(Problem(self.where, name, expected, repr(got), params))
+        if not ok:  # a numpy scalar shows as the number it is, not as np.int64(-3)
+            value = got.item() if isinstance(got, np.generic) else got
+            self.items.append(Problem(self.where, name, expected, repr(value), params))
 
     def raise_any(self) -> None:
         if self.items:

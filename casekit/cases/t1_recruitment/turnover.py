@@ -14,11 +14,11 @@ Conventions (see ``../shared/domain/FACTS.md``, "Turnover and retention"):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,7 @@ def history_window(world: World) -> tuple[dt.date, dt.date]:
 def _full_months(world: World) -> list[tuple[str, dt.date, dt.date]]:
     """(``YYYY-MM``, first day, last day) of every calendar month wholly inside the history window."""
     first, last = history_window(world)
-    months = []
+    months: list[tuple[str, dt.date, dt.date]] = []
     day = first if first.day == 1 else (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     while True:
         end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
@@ -194,22 +194,10 @@ def early_tenure_attrition(world: World, days: int = 90) -> EarlyTenure:
 
 def tenure_band(days: int | float) -> str:
     """The tenure band of a stay of ``days`` days: "<90d", "90d-1y", "1-2y" or "2y+"."""
-    if days < 90:
-        return TENURE_BANDS[0]
-    if days < 365:
-        return TENURE_BANDS[1]
-    return TENURE_BANDS[2] if days < 730 else TENURE_BANDS[3]
+    return TENURE_BANDS[bisect.bisect_right((90, 365, 730), days)]
 
 
-CrossBy = Literal["exit_factor", "team", "shift", "tenure_band", "leaver_type", "role"]
 _CROSS = ("exit_factor", "team", "shift", "tenure_band", "leaver_type", "role")
-
-
-def _leavers_coded(world: World) -> pd.DataFrame:
-    leavers = world.leavers.copy()
-    leavers["tenure_band"] = [tenure_band(d) for d in leavers["tenure_days"]]
-    leavers["exit_factor"] = leavers["exit_factor"].fillna("").astype(str).replace("", "involuntary")
-    return leavers
 
 
 def _order(column: str, values: Iterable[str]) -> list[str]:
@@ -221,7 +209,7 @@ def _order(column: str, values: Iterable[str]) -> list[str]:
 
 
 def exit_crosstab(
-    world: World, rows: CrossBy = "exit_factor", cols: CrossBy = "team", *, voluntary_only: bool = True
+    world: World, rows: str = "exit_factor", cols: str = "team", *, voluntary_only: bool = True
 ) -> pd.DataFrame:
     """Leavers counted by ``rows`` x ``cols`` (exit_factor, team, shift, tenure_band, leaver_type, role).
 
@@ -231,7 +219,9 @@ def exit_crosstab(
     for name in (rows, cols):
         if name not in _CROSS:
             raise ValueError(name)
-    leavers = _leavers_coded(world)
+    leavers = world.leavers.copy()
+    leavers["tenure_band"] = [tenure_band(d) for d in leavers["tenure_days"]]
+    leavers["exit_factor"] = leavers["exit_factor"].fillna("").astype(str).replace("", "involuntary")
     if voluntary_only:
         leavers = leavers[leavers["leaver_type"] == "voluntary"]
     table = pd.crosstab(leavers[rows], leavers[cols])
@@ -247,8 +237,10 @@ def exit_crosstab(
 class Driver:
     """An exit factor over-represented among the voluntary leavers of a team or a shift.
 
-    ``leavers`` cite ``factor`` out of ``scope_leavers`` voluntary leavers of ``scope``; ``share`` is their share,
-    ``share_elsewhere`` the factor's share among the voluntary leavers outside the scope, ``lift`` the ratio.
+    ``leavers`` of the scope's ``scope_leavers`` voluntary leavers cite ``factor``: ``share`` of them, against
+    ``share_elsewhere`` among the voluntary leavers outside the scope; ``lift`` = share / share elsewhere;
+    ``excess`` = leavers beyond what the share elsewhere would give; ``p_value`` = the chance of at least
+    ``leavers`` citing the factor if it were cited as often as elsewhere (binomial upper tail).
     """
 
     factor: str
@@ -258,41 +250,82 @@ class Driver:
     share: float
     share_elsewhere: float
     lift: float
-    excess: float  # leavers citing the factor beyond what the share elsewhere would give: leavers - n x elsewhere
+    excess: float
+    p_value: float
 
 
-def _scopes(leavers: pd.DataFrame) -> list[tuple[str, pd.Series]]:
-    scopes = [(f"team:{tm}", leavers["team"] == tm) for tm in sorted(set(leavers["team"]))]
-    return scopes + [(f"shift:{s}", leavers["shift"] == s) for s in _order("shift", leavers["shift"])]
+def _scopes(leavers: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    scopes = [(f"team:{tm}", (leavers["team"] == tm).to_numpy()) for tm in sorted(set(leavers["team"]))]
+    shifts = _order("shift", leavers["shift"])
+    return scopes + [(f"shift:{s}", (leavers["shift"] == s).to_numpy()) for s in shifts]
 
 
-def find_drivers(world: World, min_leavers: int = 5, min_lift: float = 2.0) -> list[Driver]:
-    """Exit factors that concentrate in a team or a shift: among the scope's voluntary leavers (at least
-    ``min_leavers`` of them, and at least ``MIN_CITING`` citing the factor), the factor's share is at least
-    ``min_lift`` times its share among the voluntary leavers elsewhere (which is floored at half a leaver, so a
-    factor nobody cites elsewhere has a finite lift).
+def _binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    return min(1.0, sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1)))
 
-    Sorted by ``excess`` (how many more leavers cite it than the share elsewhere would give: the weight of the
-    evidence, which a large lift on two leavers does not have), then by lift.
-    """
-    leavers = world.leavers[world.leavers["leaver_type"] == "voluntary"]
-    found = []
-    for scope, inside in _scopes(leavers):
-        n_in, n_out = int(inside.sum()), int((~inside).sum())
-        if n_in < min_leavers or n_out == 0:
-            continue
-        cited_in = leavers.loc[inside, "exit_factor"].value_counts()
-        cited_out = leavers.loc[~inside, "exit_factor"].value_counts()
-        for factor in EXIT_FACTORS:
-            k = int(cited_in.get(factor, 0))
-            if k < MIN_CITING:
-                continue
-            share = k / n_in
-            elsewhere = int(cited_out.get(factor, 0)) / n_out
-            lift = share / max(elsewhere, _HALF_LEAVER / n_out)
+
+def _candidates(
+    members: np.ndarray, codes: np.ndarray, explained: np.ndarray, big: np.ndarray, min_lift: float
+) -> list[tuple[float, int, int, int, int, float, float]]:
+    """(p, factor index, scope index, k, n, share elsewhere, lift) of every (factor, scope) meeting the thresholds; the
+    leavers ``explained`` for a factor are left out of that factor's comparison."""
+    out = []
+    for f in range(len(EXIT_FACTORS)):
+        keep = ~explained[f]
+        inside = members & keep[:, None]  # (leavers, scopes)
+        n_in = inside.sum(axis=0)
+        n_out = int(keep.sum()) - n_in
+        cites = keep & (codes == f)
+        k_in = (inside & cites[:, None]).sum(axis=0)
+        k_out = int(cites.sum()) - k_in
+        for s in np.flatnonzero(big & (k_in >= MIN_CITING) & (n_out > 0)):
+            elsewhere = k_out[s] / n_out[s]
+            floor = max(elsewhere, _HALF_LEAVER / n_out[s])
+            lift = float(k_in[s] / n_in[s] / floor)
             if lift >= min_lift:
-                found.append(Driver(factor, scope, k, n_in, share, elsewhere, lift, k - n_in * elsewhere))
-    return sorted(found, key=lambda d: (-d.excess, -d.lift, d.scope, d.factor))
+                p = _binomial_tail(int(k_in[s]), int(n_in[s]), float(floor))
+                out.append((p, f, int(s), int(k_in[s]), int(n_in[s]), float(elsewhere), lift))
+    return out
+
+
+def find_drivers(world: World, min_leavers: int = 5, min_lift: float = 2.0, max_p: float = 0.05) -> list[Driver]:
+    """Exit factors that concentrate in a team or a shift, strongest evidence first.
+
+    A (factor, scope) qualifies when the scope had at least ``min_leavers`` leavers (of either type), at least
+    ``MIN_CITING`` of its voluntary leavers cite the factor, the factor's share among them is at least
+    ``min_lift`` times its share among the voluntary leavers elsewhere (floored at half a leaver, so that a factor
+    nobody cites elsewhere has a finite lift), and ``p_value`` <= ``max_p``.
+
+    The drivers are picked one at a time, the smallest p-value first (a large lift on two leavers is weak
+    evidence, so the list is not sorted by lift); once one is picked, its leavers (the scope's leavers citing the
+    factor) are explained and left out of that factor's later comparisons. So the shadow a driver casts (a team
+    with a leadership problem makes its leavers' shift look led badly too) is not reported as a driver of its own.
+    The figures of each driver are those it was picked on: the plain ones, unless an earlier driver on the same
+    factor explained some of its leavers.
+    """
+    leavers = world.leavers
+    voluntary = leavers[leavers["leaver_type"] == "voluntary"]
+    scopes = _scopes(voluntary)
+    if not scopes:
+        return []
+    members = np.stack([m for _, m in scopes], axis=1)
+    sizes = {f"{col}:{v}": int(c) for col in ("team", "shift") for v, c in leavers[col].value_counts().items()}
+    big = np.array([sizes.get(name, 0) >= min_leavers for name, _ in scopes])
+    index = {f: i for i, f in enumerate(EXIT_FACTORS)}
+    codes = np.array([index.get(str(f), -1) for f in voluntary["exit_factor"]])
+    explained = np.zeros((len(EXIT_FACTORS), len(voluntary)), dtype=bool)
+    found: list[Driver] = []
+    taken: set[tuple[int, int]] = set()
+    while True:
+        options = [c for c in _candidates(members, codes, explained, big, min_lift) if (c[1], c[2]) not in taken]
+        options = [c for c in options if c[0] <= max_p]
+        if not options:
+            return found
+        p, f, s, k, n, elsewhere, lift = min(options, key=lambda c: (c[0], -c[3], c[2], c[1]))
+        taken.add((f, s))
+        explained[f] |= members[:, s] & (codes == f)
+        found.append(Driver(EXIT_FACTORS[f], scopes[s][0], k, n, k / n, elsewhere, lift, k - n * elsewhere, p))
 
 
 def role_pay(world: World) -> dict[str, float]:

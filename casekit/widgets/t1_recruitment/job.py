@@ -24,7 +24,14 @@ from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.row_list import Field, RowList
 from casekit.widgets.t1_recruitment import forms
-from casekit.widgets.t1_recruitment.render import field_table, heading, items_html, role_label, shift_label, table_html
+from casekit.widgets.t1_recruitment.render import (
+    field_table,
+    items_html,
+    role_label,
+    shift_label,
+    table_html,
+    title,
+)
 
 __all__ = ["JobPanel", "incumbent_skills"]
 
@@ -67,15 +74,15 @@ class JobPanel(Panel):
         self._advert_form()
         self.widget = widgets.VBox(
             [
-                heading("t1widgets.job_reference", lang),
+                title("t1widgets.job_reference", lang),
                 self.reference,
-                heading("t1widgets.job_heading", lang),
+                title("t1widgets.job_heading", lang),
                 *self.job_inputs.values(),
                 widgets.HTML(esc(t("t1widgets.job_skills", lang))),
                 self.skills.widget,
                 self.adopt_job_button,
                 self.job_status,
-                heading("t1widgets.advert_heading", lang),
+                title("t1widgets.advert_heading", lang),
                 *self.advert_inputs.values(),
                 widgets.HTML(f"<b>{esc(t('t1widgets.advert_check', lang))}</b>"),
                 self.advert_check,
@@ -140,9 +147,7 @@ class JobPanel(Panel):
         roles = [(f"{r.label(lang)} ({r.id})", r.id) for r in load_roles()]
         role = str(self.case.vacancy["role"])
         inputs: dict[str, Any] = {
-            "role": widgets.Dropdown(
-                options=roles, value=role if role in dict(roles).values() else None, style=_WIDE
-            ),
+            "role": widgets.Dropdown(options=roles, value=role if role in dict(roles).values() else None, style=_WIDE),
             "title": widgets.Text(layout=_TEXT, style=_WIDE),
             "experience_months": widgets.BoundedIntText(min=0, max=240, style=_WIDE),
         }
@@ -154,6 +159,7 @@ class JobPanel(Panel):
             inputs[name] = widgets.BoundedIntText(min=0, max=1_000_000, step=1000, style=_WIDE)
         for name, w in inputs.items():
             w.description = t(f"t1widgets.col_{name}", lang)
+            w.add_class(f"ck-job-{name.replace('_', '-')}")
         self.job_inputs = inputs
         skills = tuple((f"{s.label(lang)} ({s.id})", s.id) for s in load_skills())
         levels = tuple((str(level), level) for level in range(5))
@@ -213,6 +219,7 @@ class JobPanel(Panel):
         }
         for name, w in self.advert_inputs.items():
             w.description = t(f"t1widgets.advert_{name}", lang)
+            w.add_class(f"ck-advert-{name.replace('_', '-')}")
             self.when_changed(w, self.check_advert)
         self.advert_inputs["requested_data"].placeholder = t("t1widgets.advert_requested_hint", lang)
         self.advert_inputs["pay_min"].placeholder = self.advert_inputs["pay_max"].placeholder = t(

@@ -19,7 +19,7 @@ from casekit.scenario.catalogs import load_skills
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.t1_recruitment import forms
-from casekit.widgets.t1_recruitment.render import heading, items_html, value_label
+from casekit.widgets.t1_recruitment.render import items_html, title, value_label
 from casekit.widgets.t1_recruitment.rows import Rows
 
 __all__ = ["QUESTION_TYPES", "KitPanel", "flags_html"]
@@ -56,11 +56,11 @@ class KitPanel(Panel):
         self.status = widgets.HTML(message_html(t("t1widgets.kit_hint", lang)))
         self.widget = widgets.VBox(
             [
-                heading("t1widgets.current_kit", lang),
+                title("t1widgets.current_kit", lang),
                 widgets.HTML(message_html(t("t1widgets.current_kit_hint", lang))),
                 *review,
                 self.review_status,
-                heading("t1widgets.own_kit", lang),
+                title("t1widgets.own_kit", lang),
                 widgets.HTML(message_html(t("t1widgets.own_kit_hint", lang))),
                 self.questions.widget,
                 widgets.HBox([self.live, self.adopt_button]),
@@ -145,9 +145,12 @@ class KitPanel(Panel):
                 description=t("t1widgets.anchor", lang, level=level),
                 layout=widgets.Layout(width="32%"),
             )
+        row["text"].add_class("ck-question-text")
         flags = widgets.HTML(flags_html(self.case, row["text"].value, lang))
         flags.add_class("ck-question-flags")
-        row["text"].observe(self.guard(lambda: setattr(flags, "value", flags_html(self.case, row["text"].value, lang))), "value")
+        row["text"].observe(
+            self.guard(lambda: setattr(flags, "value", flags_html(self.case, row["text"].value, lang))), "value"
+        )
         wrap = widgets.Layout(flex_flow="row wrap")
         box = widgets.VBox(
             [

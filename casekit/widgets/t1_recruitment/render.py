@@ -7,9 +7,11 @@ carry applicants' names and the candidate's own text, and none of it may become 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import ipywidgets as widgets
 import pandas as pd
 
 from casekit.cases.t1_recruitment.evidence import factor_label, scope_label, skill_label
@@ -22,19 +24,21 @@ __all__ = [
     "SHIFTS",
     "column_label",
     "field_table",
+    "group_format",
     "heading",
     "items_html",
     "option_pairs",
     "role_label",
     "shift_label",
     "table_html",
+    "title",
     "value_label",
 ]
 
 SHIFTS = ("early", "day", "late", "night")
 # columns whose coded values have a message of their own in t1widgets: column -> key prefix
-_CODED = {"gender": "gender_", "age_band": "age_", "education": "education_", "readiness": "readiness_"}
-_CODED |= {"type": "type_", "decision": "decision_", "method": "method_", "leaver_type": "leaver_", "component": "cost_"}
+_CODED = {"gender": "gender_", "education": "education_", "readiness": "readiness_", "type": "type_"}
+_CODED |= {"decision": "decision_", "method": "method_", "component": "cost_"}
 Format = Callable[[Any], str]
 
 
@@ -45,6 +49,11 @@ def _known(key: str, lang: str) -> bool:
 def heading(key: str, lang: str, level: int = 3) -> str:
     """A heading from the catalog, escaped."""
     return f"<h{level}>{esc(t(key, lang))}</h{level}>"
+
+
+def title(key: str, lang: str, level: int = 3) -> Any:
+    """A heading widget."""
+    return widgets.HTML(heading(key, lang, level))
 
 
 def column_label(column: str, lang: str) -> str:
@@ -96,8 +105,21 @@ def _formats(
     out: dict[str, Format] = {c: format_share for c in shares}
     out |= {c: (lambda v: format_money(v, lang)) for c in money}
     out |= {c: format_count for c in counts}
-    out |= {c: (lambda v, d=d: format_number(v, d)) for c, d in numbers.items()}
+    out |= {c: functools.partial(_number, digits=d) for c, d in numbers.items()}
     return out
+
+
+def _number(value: Any, digits: int) -> str:
+    return format_number(value, digits)
+
+
+def group_format(by: str, lang: str) -> Format:
+    """How an adverse-impact or rater-bias group of ``by`` is shown."""
+    return functools.partial(_group, by=by, lang=lang)
+
+
+def _group(value: Any, by: str, lang: str) -> str:
+    return value_label(by, str(value), lang) or str(value)
 
 
 def table_html(

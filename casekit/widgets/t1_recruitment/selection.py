@@ -20,7 +20,7 @@ from casekit.i18n import t
 from casekit.kpi import format_count, format_number
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
-from casekit.widgets.t1_recruitment.render import heading, table_html, value_label
+from casekit.widgets.t1_recruitment.render import group_format, table_html, title
 
 __all__ = ["BY", "ICC_FORMS", "SelectionPanel", "ratings_summary"]
 
@@ -33,9 +33,11 @@ _PANEL_COLUMNS = ("rank", "applicant_id", "name", "gender", "age_band", "experie
 def ratings_summary(ratings: pd.DataFrame) -> pd.DataFrame:
     """Per rater: how many ratings, their mean and spread."""
     grouped = ratings.groupby("rater")["score"]
-    return pd.DataFrame(
-        {"ratings": grouped.size(), "mean_score": grouped.mean(), "sd": grouped.std()}
-    ).rename_axis("rater").reset_index()
+    return (
+        pd.DataFrame({"ratings": grouped.size(), "mean_score": grouped.mean(), "sd": grouped.std()})
+        .rename_axis("rater")
+        .reset_index()
+    )
 
 
 class SelectionPanel(Panel):
@@ -46,6 +48,8 @@ class SelectionPanel(Panel):
         self.case = case
         self.lang = lang
         self._shown_for: tuple[Any, ...] | None = None
+        self._impact_for: frozenset[str] | None = None
+        self._offering = False
         wide = {"description_width": "initial"}
         self.exclude = widgets.SelectMultiple(
             options=[], rows=3, description=t("t1widgets.exclude_raters", lang), style=wide
@@ -59,13 +63,22 @@ class SelectionPanel(Panel):
             style=wide,
         )
         self.applicants = widgets.SelectMultiple(
-            options=[], rows=12, description=t("t1widgets.applicants", lang), style=wide,
+            options=[],
+            rows=12,
+            description=t("t1widgets.applicants", lang),
+            style=wide,
             layout=widgets.Layout(width="95%"),
         )
-        self.top_button = widgets.Button(description=t("t1widgets.select_top", lang), layout=widgets.Layout(width="auto"))
-        self.select_button = widgets.Button(
-            description=t("t1widgets.adopt_selection", lang), button_style="primary", layout=widgets.Layout(width="auto")
+        self.top_button = widgets.Button(
+            description=t("t1widgets.select_top", lang), layout=widgets.Layout(width="auto")
         )
+        self.select_button = widgets.Button(
+            description=t("t1widgets.adopt_selection", lang),
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.applicants.add_class("ck-applicants")
+        self.exclude.add_class("ck-exclude-raters")
         self.summary = widgets.HTML()
         self.scores = widgets.HTML()
         self.disagreements = widgets.HTML()
@@ -80,46 +93,58 @@ class SelectionPanel(Panel):
         self.when_changed(self.applicants, self.show_impact)
         self.when_clicked(self.top_button, self.select_top)
         self.when_clicked(self.select_button, self.adopt)
-        self.body = widgets.VBox()
-        self.widget = widgets.VBox([heading("t1widgets.selection_heading", lang), self.body, self.alert])
+        lang = self.lang
+        self.no_kit = widgets.HTML(message_html(t("t1widgets.no_kit_yet", lang)))
+        self.tools = widgets.VBox(
+            [
+                self.summary,
+                title("t1widgets.reliability", lang, 4),
+                self.form,
+                self.reliability,
+                title("t1widgets.disagreements", lang, 4),
+                self.disagreements,
+                title("t1widgets.rater_bias", lang, 4),
+                self.bias_by,
+                self.bias,
+                title("t1widgets.panel_scores", lang, 4),
+                self.exclude,
+                self.scores,
+                title("t1widgets.choose", lang, 4),
+                self.applicants,
+                widgets.HBox([self.top_button, self.select_button]),
+                self.count,
+                self.impact,
+                self.status,
+            ]
+        )
+        #: whether the candidate has the tab open (the app says); the tools render only then, when they changed
+        self.visible = False
+        self.widget = widgets.VBox([title("t1widgets.selection_heading", lang), self.no_kit, self.tools, self.alert])
         self.kit_changed()
 
     # ------------------------------------------------------------------------------------------------ refresh
+    def set_visible(self, visible: bool) -> None:
+        """The app's tab listener: render the tools when the tab opens, if the kit changed meanwhile."""
+        self.visible = visible
+        if visible:
+            self.kit_changed()
+
     def kit_changed(self, *_kit: Any) -> None:
         """A kit listener: the ratings are those of the kit adopted; nothing to show before there is one. The tools
-        re-render only when the questions' competencies or weights changed (not on every keystroke of a text)."""
+        re-render only when the questions' competencies or weights changed (not on every keystroke of a text), and
+        only while the tab is open (else when it opens)."""
         case = self.case
+        has_kit = bool(case.kit)
+        self.no_kit.layout.display = "none" if has_kit else None
+        self.tools.layout.display = None if has_kit else "none"
         key = (tuple(q.competency for q in case.kit), tuple(case.weights.items()))
-        if key == self._shown_for:
+        if not has_kit or key == self._shown_for or not self.visible:
             return
         self._shown_for = key
-        if not case.kit:
-            self.body.children = (widgets.HTML(message_html(t("t1widgets.no_kit_yet", self.lang))),)
-            return
         raters = sorted(str(r) for r in case.ratings()["rater"].unique())
-        kept = tuple(r for r in case.excluded_raters if r in raters)
+        kept = tuple(r for r in (self.exclude.value or case.excluded_raters) if r in raters)
         self.exclude.options = raters
         self.exclude.value = kept
-        self.body.children = (
-            self.summary,
-            widgets.HTML(heading("t1widgets.reliability", self.lang, 4)),
-            self.form,
-            self.reliability,
-            widgets.HTML(heading("t1widgets.disagreements", self.lang, 4)),
-            self.disagreements,
-            widgets.HTML(heading("t1widgets.rater_bias", self.lang, 4)),
-            self.bias_by,
-            self.bias,
-            widgets.HTML(heading("t1widgets.panel_scores", self.lang, 4)),
-            self.exclude,
-            self.scores,
-            widgets.HTML(heading("t1widgets.choose", self.lang, 4)),
-            self.applicants,
-            widgets.HBox([self.top_button, self.select_button]),
-            self.count,
-            self.impact,
-            self.status,
-        )
         self.summary.value = self._summary_html()
         self.show_reliability()
         self.show_disagreements()
@@ -153,10 +178,8 @@ class SelectionPanel(Panel):
     def show_bias(self) -> None:
         table = self.case.rater_bias(self.bias_by.value)
         numbers = {"mean_score": 2, "others_mean": 2, "difference": 2}
-        self.bias.value = table_html(table, self.lang, numbers=numbers, formats={"group": self._group})
-
-    def _group(self, value: Any) -> str:
-        return value_label(self.bias_by.value, str(value), self.lang) or str(value)
+        formats = {"group": group_format(self.bias_by.value, self.lang)}
+        self.bias.value = table_html(table, self.lang, numbers=numbers, formats=formats)
 
     def panel_table(self) -> pd.DataFrame:
         scores = self.case.panel(list(self.exclude.value))
@@ -170,11 +193,15 @@ class SelectionPanel(Panel):
             scores, self.lang, columns=columns, counts=("rank", "experience_months"), numbers={"score": 2}
         )
         chosen = set(self.applicants.value) or set(self.case.selected)
-        self.applicants.options = [
-            (f"{r.rank}. {r.applicant_id} {r.name} ({format_number(r.score, 2)})", str(r.applicant_id))
-            for r in scores.itertuples()
-        ]
-        self.applicants.value = tuple(str(r.applicant_id) for r in scores.itertuples() if r.applicant_id in chosen)
+        self._offering = True  # the options change the value twice on the way: one impact at the end
+        try:
+            self.applicants.options = [
+                (f"{r.rank}. {r.applicant_id} {r.name} ({format_number(r.score, 2)})", str(r.applicant_id))
+                for r in scores.itertuples()
+            ]
+            self.applicants.value = tuple(str(r.applicant_id) for r in scores.itertuples() if r.applicant_id in chosen)
+        finally:
+            self._offering = False
         self.show_impact()
 
     # ------------------------------------------------------------------------------------------- the selection
@@ -189,10 +216,16 @@ class SelectionPanel(Panel):
         return sorted(self.applicants.value, key=lambda a: order.get(a, len(order)))
 
     def show_impact(self) -> None:
+        """How many are chosen, and the adverse-impact tables for them (again only when they changed)."""
+        if self._offering:
+            return
         chosen = self.chosen()
         n, places = len(chosen), self.case.places
         kind = "ok" if n == places else "warn"
         self.count.value = message_html(t("t1widgets.chosen", self.lang, n=n, places=places), kind)
+        if frozenset(chosen) == self._impact_for:
+            return
+        self._impact_for = frozenset(chosen)
         if not chosen:
             self.impact.value = ""
             return
@@ -207,7 +240,7 @@ class SelectionPanel(Panel):
                     shares=("rate",),
                     counts=("applicants", "selected"),
                     numbers={"ratio": 2, "fisher_p": 3},
-                    formats={"group": lambda v, by=by: value_label(by, str(v), self.lang) or str(v)},
+                    formats={"group": group_format(by, self.lang)},
                 )
             )
         self.impact.value = "".join(parts)

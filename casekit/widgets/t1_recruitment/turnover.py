@@ -20,7 +20,14 @@ from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.row_list import Field, RowList
 from casekit.widgets.t1_recruitment import forms
-from casekit.widgets.t1_recruitment.render import SHIFTS, field_table, heading, option_pairs, table_html, value_label
+from casekit.widgets.t1_recruitment.render import (
+    SHIFTS,
+    field_table,
+    option_pairs,
+    table_html,
+    title,
+    value_label,
+)
 
 __all__ = ["CROSS_BY", "METHODS", "TurnoverPanel", "scopes"]
 
@@ -81,7 +88,13 @@ class TurnoverPanel(Panel):
         self.drivers = RowList(
             [
                 Field("factor", t("t1widgets.col_factor", lang), EXIT_FACTORS[0], choices, width="300px"),
-                Field("scope", t("t1widgets.col_scope", lang), "all", tuple(option_pairs("scope", scopes(case), lang)), width="300px"),
+                Field(
+                    "scope",
+                    t("t1widgets.col_scope", lang),
+                    "all",
+                    tuple(option_pairs("scope", scopes(case), lang)),
+                    width="300px",
+                ),
             ],
             lang,
             t("t1widgets.add_driver", lang),
@@ -91,21 +104,21 @@ class TurnoverPanel(Panel):
         self.drivers_status = widgets.HTML(message_html(t("t1widgets.drivers_hint", lang)))
         self.widget = widgets.VBox(
             [
-                heading("t1widgets.rates_heading", lang),
+                title("t1widgets.rates_heading", lang),
                 self.rates,
                 self.method,
                 self.annual,
                 self.facts,
-                heading("t1widgets.crosstab_heading", lang),
+                title("t1widgets.crosstab_heading", lang),
                 self.cross_by,
                 self.crosstab,
                 self.drivers_button,
                 self.found,
-                heading("t1widgets.figures_heading", lang),
+                title("t1widgets.figures_heading", lang),
                 *self.figures.values(),
                 self.record_button,
                 self.figures_status,
-                heading("t1widgets.drivers_heading", lang),
+                title("t1widgets.drivers_heading", lang),
                 self.drivers.widget,
                 self.drivers_status,
                 self.alert,
@@ -134,7 +147,10 @@ class TurnoverPanel(Panel):
         rows = [
             ("t1widgets.early_hires", format_count(early.hires)),
             ("t1widgets.early_leavers", format_count(early.early_leavers)),
-            ("t1widgets.early_rate", t("t1widgets.early_rate_value", lang, rate=format_share(early.rate, 2), days=early.days)),
+            (
+                "t1widgets.early_rate",
+                t("t1widgets.early_rate_value", lang, rate=format_share(early.rate, 2), days=early.days),
+            ),
             ("t1widgets.early_cohort", f"{early.cohort_first.isoformat()} – {early.cohort_last.isoformat()}"),
             ("t1widgets.cost_leavers", format_count(cost.leavers)),
             ("t1widgets.cost_per_leaver", format_money(cost.per_leaver, lang)),
