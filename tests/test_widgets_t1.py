@@ -400,3 +400,81 @@ def test_form_helpers() -> None:
         "early_tenure_rate": None,
         "cost_per_leaver": "9",
     }
+
+
+# --- the notebook in a real kernel ------------------------------------------------------------------------------
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "candidate" / "t1_recruitment.ipynb"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_papermill_runs_the_notebook_and_resumes_the_saved_answer(
+    lang: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from papermill import execute_notebook
+
+    from casekit.execution.kernels import isolated_kernels
+
+    for var in ("CASEKIT_ORG", "CASEKIT_SEED", "CASEKIT_CANDIDATE", "CASEKIT_ROSTER", "CASEKIT_LANG", "CASEKIT_ANSWER"):
+        monkeypatch.delenv(var, raising=False)  # the kernel inherits the environment; it would override
+    answer = tmp_path / "answers" / "nb-t1.json"
+    saved = build_case("strong", ORG, SEED, "nb", lang, world=world).save(answer)
+    before = saved.read_bytes()
+    out = tmp_path / "executed.ipynb"
+    parameters = {"org": ORG, "seed": SEED, "candidate_id": "nb", "lang": lang, "answer_path": str(answer)}
+    with isolated_kernels() as km_class:
+        execute_notebook(
+            str(NOTEBOOK),
+            str(out),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(tmp_path),
+            kernel_manager_class=km_class,
+        )
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    (view,) = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert state[view["data"][WIDGET_VIEW]["model_id"]]["model_name"] == "VBoxModel"
+    titles = [s["state"].get("titles", ()) for s in state.values() if s["model_name"] == "TabModel"]
+    expected = tuple(t("widgets.tab_numbered", lang, n=n, title=t(k, lang)) for n, k in enumerate(TAB_KEYS, 1))
+    assert expected in [tuple(x) for x in titles]
+    shown = "\n".join(str(s["state"].get("value", "")) for s in state.values())
+    assert esc(t("widgets.resumed", lang, path=str(answer))) in shown
+    assert answer.read_bytes() == before  # opening saves nothing
+    assert not answer.with_name(answer.name + ".draft").exists()
+
+
+TAB_KEYS = (
+    "t1widgets.tab_job",
+    "t1widgets.tab_kit",
+    "t1widgets.tab_selection",
+    "t1widgets.tab_turnover",
+    "t1widgets.tab_retention",
+    "t1widgets.tab_staffing",
+    "t1widgets.tab_texts",
+    "widgets.tab_save",
+)
+
+
+def test_the_notebook_has_a_parameters_cell_and_no_logic() -> None:
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    params = "".join(code[0]["source"])
+    assert "parameters" in code[0]["metadata"]["tags"]
+    for name in ("org", "seed", "candidate_id", "roster", "answer_path"):
+        assert f"\n{name} = None" in "\n" + params  # not given: nobody is "demo" unasked
+    assert '\nlang = "zh-TW"' in "\n" + params
+    assert all(not c["outputs"] for c in code)
+    assert all(f'"{var}"' in "".join(code[1]["source"]) for var in ("CASEKIT_ORG", "CASEKIT_ANSWER", "CASEKIT_LANG"))
+    assert (
+        "".join(code[-1]["source"])
+        .strip()
+        .endswith('open_case("T1", org, seed, candidate_id, lang, answer_path, roster=roster)')
+    )

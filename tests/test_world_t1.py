@@ -101,8 +101,8 @@ def test_truth_is_never_written(world: World, tmp_path: Path) -> None:
 
 def test_vacancy_is_a_handling_role_with_the_spec_band(spec: OrgSpec, world: World) -> None:
     v = world.vacancy
-    assert list(v.columns) == ["role", "team", "shift", "pay_min", "pay_max", "reason_zh_tw", "reason_en"]
-    assert len(v) == 1
+    columns = ["role", "team", "shift", "pay_min", "pay_max", "reason_zh_tw", "reason_en"]
+    assert (list(v.columns), len(v)) == (columns, 1)
     row = v.iloc[0]
     assert row["role"] in {"agent", "senior_agent"} & set(spec.roles)
     band = spec.roles[row["role"]].base_pay
@@ -361,8 +361,7 @@ def test_stand_in_bank_parses() -> None:
 def test_shipped_bank_loads() -> None:
     questions = rec.load_question_bank()
     assert rec.load_question_bank() is questions  # cached
-    assert sum(q.fair for q in questions) >= 11
-    assert sum(not q.fair for q in questions) >= 5
+    assert (sum(q.fair for q in questions) >= 11, sum(not q.fair for q in questions) >= 5) == (True, True)
 
 
 def test_malformed_bank_reports_every_problem() -> None:

@@ -5,11 +5,12 @@ leave within 90 days), and early leavers are more often dismissed (probation) or
 
 Two drivers are seeded per world (:func:`pick_drivers`, the hidden ``world.truth["turnover_drivers"]``): one
 frontline team has a leadership problem and one shift (not "day" where the centre staffs another) is under stress.
-The driver's team (about 1.8 times the leavers of an average team) or shift (1.4 times its staffing share) loses
-more people, and a fixed share of the scope's leavers (rounded) quit because of the driver and cite it; the others
-give reasons drawn like everybody else's. Team and shift counts, and each shift's counts of the other reasons, are
-apportioned to their expected values rather than drawn freely: with some 18 leavers a year (ecommerce-cs) chance
-alone would otherwise bury a driver or invent one, while the other seven factors still appear in every scope.
+The driver's team (1.8 times the leavers of an average team, and at least six where teams are small) or shift
+(1.4 times its staffing share) loses more people, and a fixed share of the scope's leavers (rounded) quit because
+of the driver and cite it; the others give reasons drawn like everybody else's. Team and shift counts, and each
+shift's counts of the other reasons, are apportioned to their expected values rather than drawn freely: with some
+18 leavers a year (ecommerce-cs) chance alone would otherwise bury a driver or invent one, while the other seven
+factors still appear in every scope.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ MIN_DRIVER_LEAVERS = 6
 STRESS_SHIFT_WEIGHT = 1.4
 #: Share of the scope's voluntary leavers who leave because of the driver (and say so).
 LEADERSHIP_SHARE = 0.5
-STRESS_SHARE = 0.55
+STRESS_SHARE = 0.6
 #: The weight of "stress" among the other exits off the stressed shift: the drivers hold the centre's stress.
 STRESS_ELSEWHERE = 0.6
 #: How strongly a team's latent stress raises its leavers and their "stress" exits (exp(k * stress)).
 TEAM_STRESS_LEAVERS = 0.5
 TEAM_STRESS_EXITS = 0.6
+#: The stressed shift's stress falls hardest on the people of stressed teams (their odds of being its leavers).
+STRESS_TILT = 1.3
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,9 @@ def _driver_exits(
     role: np.ndarray,
     team_stress: dict[str, float],
 ) -> np.ndarray:
-    """The leavers the drivers made leave: a fixed share of the scope's leavers (team leaders apart), at random
-    among them; they quit (voluntary) and cite the driver. The others get ""."""
+    """The leavers the drivers made leave: a fixed share of the scope's leavers (team leaders apart), chosen at
+    random (for stress, with odds rising with their team's stress); they quit (voluntary) and cite the driver.
+    The others get ""."""
     exit_factor = np.full(len(team), "", dtype=object)
     staff = role != "team_leader"
     for factor, share, scope in (
@@ -194,8 +198,7 @@ def _driver_exits(
         pool = np.flatnonzero(scope & (exit_factor == ""))
         k = min(len(pool), int(np.floor(share * int(scope.sum()) + 0.5)))
         if k:
-            # stress hits the people of stressed teams hardest
-            tilt = np.array([np.exp(TEAM_STRESS_EXITS * team_stress[team[i]]) for i in pool])
+            tilt = np.array([np.exp(STRESS_TILT * team_stress[team[i]]) for i in pool])
             p = tilt / tilt.sum() if factor == "stress" else None
             exit_factor[pool[rng.choice(len(pool), k, replace=False, p=p)]] = factor
     return exit_factor

@@ -27,6 +27,7 @@ from casekit.widgets.t1_recruitment import forms
 from casekit.widgets.t1_recruitment.render import (
     field_table,
     items_html,
+    left,
     role_label,
     shift_label,
     table_html,
@@ -35,7 +36,7 @@ from casekit.widgets.t1_recruitment.render import (
 
 __all__ = ["JobPanel", "incumbent_skills"]
 
-_WIDE = {"description_width": "12em"}
+_WIDE = {"description_width": "16em"}
 _TEXT = widgets.Layout(width="95%")
 _AREA = widgets.Layout(width="95%", height="60px")
 
@@ -80,13 +81,13 @@ class JobPanel(Panel):
                 *self.job_inputs.values(),
                 widgets.HTML(esc(t("t1widgets.job_skills", lang))),
                 self.skills.widget,
-                self.adopt_job_button,
+                left(self.adopt_job_button),
                 self.job_status,
                 title("t1widgets.advert_heading", lang),
                 *self.advert_inputs.values(),
                 widgets.HTML(f"<b>{esc(t('t1widgets.advert_check', lang))}</b>"),
                 self.advert_check,
-                self.adopt_advert_button,
+                left(self.adopt_advert_button),
                 self.advert_status,
                 self.alert,
             ]
@@ -147,7 +148,12 @@ class JobPanel(Panel):
         roles = [(f"{r.label(lang)} ({r.id})", r.id) for r in load_roles()]
         role = str(self.case.vacancy["role"])
         inputs: dict[str, Any] = {
-            "role": widgets.Dropdown(options=roles, value=role if role in dict(roles).values() else None, style=_WIDE),
+            "role": widgets.Dropdown(
+                options=roles,
+                value=role if role in dict(roles).values() else None,
+                style=_WIDE,
+                layout=widgets.Layout(width="520px"),
+            ),
             "title": widgets.Text(layout=_TEXT, style=_WIDE),
             "experience_months": widgets.BoundedIntText(min=0, max=240, style=_WIDE),
         }
@@ -171,6 +177,7 @@ class JobPanel(Panel):
             lang,
             t("t1widgets.add_skill", lang),
         )
+        self.skills.add_button.layout.align_self = "flex-start"
         self.adopt_job_button = widgets.Button(
             description=t("t1widgets.adopt_job", lang), button_style="primary", layout=widgets.Layout(width="auto")
         )

@@ -86,7 +86,7 @@ class KitPanel(Panel):
             self.decisions[qid] = toggle
             self.when_changed(toggle, functools.partial(self.review, qid))
             about = value_label("competency", str(competency or ""), lang)
-            shown = f"<b>{esc(qid)}</b> {esc(text)} <i>({esc(about)})</i>{flags_html(self.case, str(text), lang)}"
+            shown = f"<b>{esc(qid)}</b> {esc(text)} <i>· {esc(about)}</i>{flags_html(self.case, str(text), lang)}"
             rows.append(widgets.HBox([toggle, widgets.HTML(shown)]))
         return rows
 
@@ -146,6 +146,8 @@ class KitPanel(Panel):
                 layout=widgets.Layout(width="32%"),
             )
         row["text"].add_class("ck-question-text")
+        for name in ("competency", "type", "weight", *(f"anchor_{level}" for level in forms.ANCHOR_LEVELS)):
+            row[name].style = {"description_width": "initial"}
         flags = widgets.HTML(flags_html(self.case, row["text"].value, lang))
         flags.add_class("ck-question-flags")
         row["text"].observe(

@@ -27,6 +27,7 @@ __all__ = [
     "group_format",
     "heading",
     "items_html",
+    "left",
     "option_pairs",
     "role_label",
     "shift_label",
@@ -54,6 +55,13 @@ def heading(key: str, lang: str, level: int = 3) -> str:
 def title(key: str, lang: str, level: int = 3) -> Any:
     """A heading widget."""
     return widgets.HTML(heading(key, lang, level))
+
+
+def left(*buttons: Any) -> Any:
+    """Buttons in a row at the left, at their own width (a box would stretch a button alone across it)."""
+    for b in buttons:
+        b.layout.width = "auto"
+    return widgets.HBox(list(buttons))
 
 
 def column_label(column: str, lang: str) -> str:

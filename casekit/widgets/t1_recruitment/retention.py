@@ -19,7 +19,7 @@ from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.row_list import Field, RowList
 from casekit.widgets.t1_recruitment import forms
-from casekit.widgets.t1_recruitment.render import option_pairs, table_html, title, value_label
+from casekit.widgets.t1_recruitment.render import left, option_pairs, table_html, title, value_label
 from casekit.widgets.t1_recruitment.review import review_html
 from casekit.widgets.t1_recruitment.rows import Rows
 from casekit.widgets.t1_recruitment.turnover import scopes
@@ -82,6 +82,7 @@ class RetentionPanel(Panel):
             lang,
             t("t1widgets.add_successor", lang),
         )
+        self.successors.add_button.layout.align_self = "flex-start"
         self.successors.load([s.model_dump() for s in case.successors])
         self.successors.on_change(self.guard(self.adopt_successors))
         self.successors_status = widgets.HTML(message_html(t("t1widgets.successors_hint", lang)))
@@ -90,7 +91,7 @@ class RetentionPanel(Panel):
                 title("t1widgets.actions_heading", lang),
                 self.actions.widget,
                 self.actions_status,
-                self.simulate_button,
+                left(self.simulate_button),
                 self.review_status,
                 self.review,
                 title("t1widgets.succession_heading", lang),

@@ -33,7 +33,7 @@ class Rows(Panel):
         self.rows_box = widgets.VBox()
         self.add_button = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
         self.when_clicked(self.add_button, self.add_row)
-        self.widget = widgets.VBox([self.rows_box, self.add_button, self.alert])
+        self.widget = widgets.VBox([self.rows_box, widgets.HBox([self.add_button]), self.alert])
 
     @property
     def value(self) -> list[dict[str, Any]]:

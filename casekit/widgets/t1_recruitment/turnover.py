@@ -23,6 +23,7 @@ from casekit.widgets.t1_recruitment import forms
 from casekit.widgets.t1_recruitment.render import (
     SHIFTS,
     field_table,
+    left,
     option_pairs,
     table_html,
     title,
@@ -99,6 +100,7 @@ class TurnoverPanel(Panel):
             lang,
             t("t1widgets.add_driver", lang),
         )
+        self.drivers.add_button.layout.align_self = "flex-start"
         self.drivers.load([{"factor": d.factor, "scope": d.scope} for d in case.drivers])
         self.drivers.on_change(self.guard(self.adopt_drivers))
         self.drivers_status = widgets.HTML(message_html(t("t1widgets.drivers_hint", lang)))
@@ -112,11 +114,11 @@ class TurnoverPanel(Panel):
                 title("t1widgets.crosstab_heading", lang),
                 self.cross_by,
                 self.crosstab,
-                self.drivers_button,
+                left(self.drivers_button),
                 self.found,
                 title("t1widgets.figures_heading", lang),
                 *self.figures.values(),
-                self.record_button,
+                left(self.record_button),
                 self.figures_status,
                 title("t1widgets.drivers_heading", lang),
                 self.drivers.widget,
