@@ -207,8 +207,9 @@ def test_the_draw_follows_the_documented_rule(plan: Plan) -> None:
     (entry,) = roster.entries
     assert roster.orgs == shipped_orgs() == ORGS
     assert entry.org == ORGS[_h("casekit-roster/1/org:42:A001") % 3]
-    assert entry.components[0].seed == _h("casekit-roster/1:42:A001:T4") % (MAX_SEED + 1)
-    assert (entry.components[0].component, entry.components[0].case) == ("T4", "T4")
+    for given in entry.components:  # one seed per component of the plan, each drawn by its own id
+        assert given.seed == _h(f"casekit-roster/1:42:A001:{given.component}") % (MAX_SEED + 1)
+    assert [(c.component, c.case) for c in entry.components] == [(c.id, c.kind) for c in plan.components]
     assert (roster.plan_id, roster.plan_sha256) == (plan.id, plan.sha256)
 
 

@@ -87,7 +87,7 @@ class SelectionPanel(Panel):
         self.count = widgets.HTML()
         self.impact = widgets.HTML()
         self.status = widgets.HTML()
-        self.when_changed(self.exclude, self.refresh)
+        self.when_changed(self.exclude, self._excluded)
         self.when_changed(self.form, self.show_reliability)
         self.when_changed(self.bias_by, self.show_bias)
         self.when_changed(self.applicants, self.show_impact)
@@ -143,8 +143,12 @@ class SelectionPanel(Panel):
         self._shown_for = key
         raters = sorted(str(r) for r in case.ratings()["rater"].unique())
         kept = tuple(r for r in (self.exclude.value or case.excluded_raters) if r in raters)
-        self.exclude.options = raters
-        self.exclude.value = kept
+        self._offering = True  # the raters offered anew: one refresh below, not one per step
+        try:
+            self.exclude.options = raters
+            self.exclude.value = kept
+        finally:
+            self._offering = False
         self.summary.value = self._summary_html()
         self.show_reliability()
         self.show_disagreements()
@@ -180,6 +184,10 @@ class SelectionPanel(Panel):
         numbers = {"mean_score": 2, "others_mean": 2, "difference": 2}
         formats = {"group": group_format(self.bias_by.value, self.lang)}
         self.bias.value = table_html(table, self.lang, numbers=numbers, formats=formats)
+
+    def _excluded(self) -> None:
+        if not self._offering:
+            self.refresh()
 
     def panel_table(self) -> pd.DataFrame:
         scores = self.case.panel(list(self.exclude.value))
