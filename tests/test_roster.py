@@ -425,7 +425,9 @@ def test_check_accepts_the_assigned_header(cohort: Roster) -> None:
 def test_assignment(cohort: Roster) -> None:
     entry = cohort.entry("A001")
     assert entry is not None
-    assert cohort.assignment("A001", "T4") == Assignment("A001", "T4", "T4", entry.org, entry.components[0].seed)
+    assert cohort.assignment("A001", "T4") == Assignment(
+        "A001", "T4", "T4", entry.org, next(c.seed for c in entry.components if c.component == "T4")
+    )
     assert cohort.assignment("A001", "T9") is None
     assert cohort.assignment("nobody", "T4") is None
 
