@@ -22,6 +22,7 @@ __all__ = [
     "NotFoundError",
     "PlanError",
     "Problem",
+    "ProblemCollector",
     "RosterError",
     "RubricError",
     "ScenarioError",
@@ -52,6 +53,24 @@ class Problem:
         if self.got:
             return t("error.problem_got", lang, where=where, expected=expected, got=self.got)
         return t("error.problem", lang, where=where, expected=expected)
+
+
+class ProblemCollector:
+    """Every problem with one call's arguments, gathered and then raised together as one :class:`UsageError`
+    (``where`` names the call). A numpy scalar that came is shown as the number it is, not as ``np.int64(-3)``."""
+
+    def __init__(self, where: str) -> None:
+        self.where, self.items = where, list[Problem]()
+
+    def need(self, ok: bool, name: str, expected: str, got: Any, **params: Any) -> None:
+        """Record a problem with argument ``name`` unless ``ok``: ``expected`` is an ``expect.*``-style key."""
+        if not ok:
+            value = got.item() if type(got).__module__ == "numpy" and hasattr(got, "item") else got
+            self.items.append(Problem(self.where, name, expected, repr(value), params))
+
+    def raise_any(self) -> None:
+        if self.items:
+            raise UsageError("\n".join(p.render() for p in self.items))
 
 
 class CasekitError(Exception):

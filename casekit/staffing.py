@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from casekit.errors import Problem, UsageError
+from casekit.errors import ProblemCollector
 
 __all__ = [
     "DEFERRED_CHANNELS",
@@ -75,22 +75,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-class _Problems:
-    """Every problem with one call's arguments, reported together."""
-
-    def __init__(self, where: str) -> None:
-        self.where, self.items = where, list[Problem]()
-
-    def need(self, ok: bool, name: str, expected: str, got: Any, **params: Any) -> None:
-        if not ok:  # a numpy scalar shows as the number it is, not as np.int64(-3)
-            value = got.item() if isinstance(got, np.generic) else got
-            self.items.append(Problem(self.where, name, expected, repr(value), params))
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise UsageError("\n".join(p.render() for p in self.items))
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
@@ -105,7 +89,7 @@ def _share(value: Any) -> bool:
     return _finite(value, 0.0, strict=True) and float(value) < 1.0
 
 
-def _check_shrinkage(check: _Problems, shrinkage: Any) -> None:
+def _check_shrinkage(check: ProblemCollector, shrinkage: Any) -> None:
     ok = _finite(shrinkage, 0.0) and float(shrinkage) < MAX_SHRINKAGE
     check.need(ok, "shrinkage", "staffing.expect_shrinkage", shrinkage, limit=MAX_SHRINKAGE)
 
@@ -142,7 +126,7 @@ def _wait_probability(a: float, agents: int, b: float) -> float:
 def erlang_c(calls: float, aht_s: float, interval_s: float, agents: int, target_seconds: float) -> ErlangC:
     """Erlang C for ``calls`` offered in an interval of ``interval_s`` seconds, handled in ``aht_s`` seconds on
     average by ``agents``; the service level counts contacts answered within ``target_seconds``."""
-    check = _Problems("erlang_c")
+    check = ProblemCollector("erlang_c")
     check.need(_finite(calls, 0.0), "calls", "staffing.expect_non_negative", calls)
     check.need(_finite(aht_s, 0.0, strict=True), "aht_s", "staffing.expect_positive", aht_s)
     check.need(_finite(interval_s, 0.0, strict=True), "interval_s", "staffing.expect_positive", interval_s)
@@ -179,7 +163,7 @@ def _agents_for(a: float, aht_s: float, target_sl: float, target_seconds: float)
 def agents_for(calls: float, aht_s: float, interval_s: float, target_sl: float, target_seconds: float) -> int:
     """The smallest number of agents whose Erlang C service level is at least ``target_sl`` (a share, e.g. 0.8)
     within ``target_seconds``; 0 when no contacts are offered."""
-    check = _Problems("agents_for")
+    check = ProblemCollector("agents_for")
     check.need(_finite(calls, 0.0), "calls", "staffing.expect_non_negative", calls)
     check.need(_finite(aht_s, 0.0, strict=True), "aht_s", "staffing.expect_positive", aht_s)
     check.need(_finite(interval_s, 0.0, strict=True), "interval_s", "staffing.expect_positive", interval_s)
@@ -193,7 +177,7 @@ def agents_for(calls: float, aht_s: float, interval_s: float, target_sl: float, 
 def with_shrinkage(n: float, shrinkage: float) -> int:
     """Staff to roster for ``n`` productive agents when ``shrinkage`` of paid time is not productive:
     ``ceil(n / (1 − shrinkage))`` (a hair of tolerance, so 14 / 0.7 is 20, not 21)."""
-    check = _Problems("with_shrinkage")
+    check = ProblemCollector("with_shrinkage")
     check.need(_finite(n, 0.0), "n", "staffing.expect_non_negative", n)
     _check_shrinkage(check, shrinkage)
     check.raise_any()
@@ -287,7 +271,7 @@ def _forecast(intervals: pd.DataFrame, interval_s: int) -> pd.DataFrame:
     ).astype({"interval_start": str, "channel": str})
 
 
-def _check_table(check: _Problems, intervals: Any) -> bool:
+def _check_table(check: ProblemCollector, intervals: Any) -> bool:
     if not isinstance(intervals, pd.DataFrame):
         got = type(intervals).__name__
         check.need(False, "intervals", "staffing.expect_table", got, columns=", ".join(INTERVAL_COLUMNS))
@@ -325,7 +309,7 @@ def staffing_need(
     The method is the module's: forecast per interval, Erlang C per queued interval, email as workload at 85 %
     occupancy, hours per day, then FTE = hours x 7 / (week_hours x (1 − shrinkage)).
     """
-    check = _Problems("staffing_need")
+    check = ProblemCollector("staffing_need")
     _check_table(check, intervals)
     check.need(_share(target_sl), "target_sl", "staffing.expect_share", target_sl)
     check.need(_finite(target_seconds, 0.0), "target_seconds", "staffing.expect_non_negative", target_seconds)
@@ -359,7 +343,7 @@ def service_level_with(need: StaffingNeed, fte: float) -> float:
     """The service level the centre reaches with ``fte`` staff: each queued interval keeps the need's agents scaled by
     ``fte / need.fte`` (ideal scheduling), rounded down to whole agents, and the result is the contact-weighted mean
     Erlang C service level over the queued intervals (email excluded). 1.0 when no queued contacts are offered."""
-    check = _Problems("service_level_with")
+    check = ProblemCollector("service_level_with")
     check.need(_finite(fte, 0.0), "fte", "staffing.expect_non_negative", fte)
     check.raise_any()
     queued = need._queued
@@ -373,7 +357,7 @@ def service_level_with(need: StaffingNeed, fte: float) -> float:
 
 def current_fte(staff: pd.DataFrame, roles: Collection[str] = ("agent", "senior_agent")) -> float:
     """The handling staff in full-time equivalents: everyone in ``roles`` counts 1, part-time contracts 0.5."""
-    check = _Problems("current_fte")
+    check = ProblemCollector("current_fte")
     columns = list(getattr(staff, "columns", ()))
     missing = [c for c in ("role", "contract") if c not in columns]
     got = ", ".join(map(str, columns))

@@ -8,18 +8,14 @@ without the network.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS
-from test_browser_voila import free_port, local_only, wait_for_port
+from test_browser_voila import local_only, voila_server
 
 from casekit.cases.t1_recruitment.advert import JobAdvert
 from casekit.cases.t1_recruitment.answer import T1Answer
@@ -43,36 +39,8 @@ def voila(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     answer = tmp_path / "answers" / "browser-t1.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEKIT_")}
-    env.update(
-        CASEKIT_ORG=ORG,
-        CASEKIT_SEED=str(SEED),
-        CASEKIT_CANDIDATE="browser",
-        CASEKIT_LANG=LANG,
-        CASEKIT_ANSWER=str(answer),
-    )
-    port = free_port()
-    log = (tmp_path / "voila.log").open("wb")
-    voila_bin = Path(sys.executable).with_name("voila")
-    proc = subprocess.Popen(
-        [str(voila_bin), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/", answer
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with voila_server(NOTEBOOK, tmp_path, org=ORG, seed=SEED, lang=LANG, answer=answer) as url:
+        yield url, answer
 
 
 def test_a_case_worked_in_the_browser_is_saved(voila: tuple[str, Path]) -> None:

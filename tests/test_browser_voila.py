@@ -8,6 +8,7 @@ work without the network.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -111,19 +112,27 @@ def voila(tmp_path: Path, voila_lang: str) -> Iterator[tuple[str, Path]]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     answer = tmp_path / "answers" / "browser-t4.json"
+    with voila_server(NOTEBOOK, tmp_path, org=ORG, seed=SEED, lang=voila_lang, answer=answer) as url:
+        yield url, answer
+
+
+@contextlib.contextmanager
+def voila_server(notebook: Path, tmp_path: Path, *, org: str, seed: int, lang: str, answer: Path) -> Iterator[str]:
+    """Voila serving ``notebook`` on a free port of 127.0.0.1 for candidate "browser" in ``org``/``seed``/``lang``,
+    saving to ``answer`` (no other CASEKIT_ variable leaks in); yields its URL and stops it with SIGINT."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEKIT_")}
     env.update(
-        CASEKIT_ORG=ORG,
-        CASEKIT_SEED=str(SEED),
+        CASEKIT_ORG=org,
+        CASEKIT_SEED=str(seed),
         CASEKIT_CANDIDATE="browser",
-        CASEKIT_LANG=voila_lang,
+        CASEKIT_LANG=lang,
         CASEKIT_ANSWER=str(answer),
     )
     port = free_port()
     log = (tmp_path / "voila.log").open("wb")
     voila_bin = Path(sys.executable).with_name("voila")
     proc = subprocess.Popen(
-        [str(voila_bin), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
+        [str(voila_bin), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -132,7 +141,7 @@ def voila(tmp_path: Path, voila_lang: str) -> Iterator[tuple[str, Path]]:
     )
     try:
         wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/", answer
+        yield f"http://127.0.0.1:{port}/"
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 __all__ = [
     "EXIT_FACTORS",
+    "ExitFactor",
     "Role",
     "Skill",
     "load_law",
@@ -19,8 +20,8 @@ __all__ = [
     "load_skills",
 ]
 
-# The eight attrition factors of note N4, as a closed code set.
-EXIT_FACTORS: tuple[str, ...] = (
+#: The eight attrition factors of note N4, as a closed code set (a type for answer models, and its values).
+ExitFactor = Literal[
     "better_pay",
     "no_career_development",
     "no_feedback",
@@ -29,7 +30,8 @@ EXIT_FACTORS: tuple[str, ...] = (
     "physical_environment",
     "recognition_reward",
     "stress",
-)
+]
+EXIT_FACTORS: tuple[str, ...] = get_args(ExitFactor)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A list of rows of the same fields (a component's measures, gates or bands), with add and remove buttons."""
+"""Lists of rows with add and remove buttons: :class:`Rows` of any inputs a maker builds (T1's questions and
+retention actions), and :class:`RowList` of the same fields (a component's measures, gates or bands)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from casekit.i18n import t
+from casekit.widgets.app import descendants
 from casekit.widgets.panel import Panel
 
-__all__ = ["Field", "RowList"]
+__all__ = ["Field", "RowList", "RowMaker", "Rows"]
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,20 @@ class Field:
     width: str = "150px"
 
 
-class RowList(Panel):
-    """Rows of ``fields``; ``value`` is a list of mappings, one per row, in order."""
+#: ``make(values, remove_button)`` -> (the row's inputs by field name, the box that shows the row)
+RowMaker = Callable[[Mapping[str, Any], Any], tuple[dict[str, Any], Any]]
 
-    def __init__(self, fields: Sequence[Field], lang: str, add_label: str) -> None:
-        self.fields = tuple(fields)
+
+class Rows(Panel):
+    """Rows made by ``make``; :attr:`value` is a list of mappings (field -> input value), one per row, in order.
+    Every edit, added row and removed row calls the :meth:`on_change` listeners. A row may hold any inputs (texts,
+    dropdowns, numbers) and show something of its own beside them (a question's fairness flags)."""
+
+    def __init__(self, make: RowMaker, lang: str, add_label: str) -> None:
+        self.make = make
         self.lang = lang
         self.rows: list[dict[str, Any]] = []
+        self.boxes: list[Any] = []
         self.remove_buttons: list[Any] = []
         self._listeners: list[Callable[[], None]] = []
         self.rows_box = widgets.VBox()
@@ -48,7 +57,54 @@ class RowList(Panel):
         self._listeners.append(callback)
 
     def add_row(self, values: Mapping[str, Any] | None = None, *, notify: bool = True) -> None:
-        values = values or {}
+        remove = widgets.Button(
+            description="✕", tooltip=t("widgets.remove_row", self.lang), layout=widgets.Layout(width="36px")
+        )
+        row, box = self.make(values or {}, remove)
+        for w in row.values():
+            self.when_changed(w, self._changed)
+        self.when_clicked(remove, lambda: self._remove_clicked(remove))
+        self.rows.append(row)
+        self.boxes.append(box)
+        self.remove_buttons.append(remove)
+        self._render()
+        if notify:
+            self._changed()
+
+    def remove_row(self, index: int) -> None:
+        _close(self.boxes[index])
+        del self.rows[index], self.boxes[index], self.remove_buttons[index]
+        self._render()
+        self._changed()
+
+    def load(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Replace every row (no change is signalled: the caller is showing what the case holds)."""
+        for box in self.boxes:
+            _close(box)
+        self.rows, self.boxes, self.remove_buttons = [], [], []
+        for values in rows:
+            self.add_row(values, notify=False)
+        self._render()
+
+    def _remove_clicked(self, button: Any) -> None:
+        self.remove_row(next(i for i, b in enumerate(self.remove_buttons) if b is button))
+
+    def _render(self) -> None:
+        self.rows_box.children = tuple(self.boxes)
+
+    def _changed(self) -> None:
+        for callback in self._listeners:
+            callback()
+
+
+class RowList(Rows):
+    """Rows of ``fields`` (dropdowns and numbers) side by side, then the row's remove button."""
+
+    def __init__(self, fields: Sequence[Field], lang: str, add_label: str) -> None:
+        self.fields = tuple(fields)
+        super().__init__(self._make, lang, add_label)
+
+    def _make(self, values: Mapping[str, Any], remove: Any) -> tuple[dict[str, Any], Any]:
         row: dict[str, Any] = {}
         for f in self.fields:
             value = values.get(f.name, f.default)
@@ -58,52 +114,13 @@ class RowList(Panel):
                 options = list(f.options)
                 if value not in [v for _, v in options]:
                     options.append((str(value), value))  # keep what came (a form shows, the case validates)
-                w = widgets.Dropdown(options=options, value=value, layout=layout, **common)
+                row[f.name] = widgets.Dropdown(options=options, value=value, layout=layout, **common)
             else:
-                w = widgets.FloatText(value=float(value), layout=layout, **common)
-            self.when_changed(w, self._changed)
-            row[f.name] = w
-        remove = widgets.Button(
-            description="✕", tooltip=t("widgets.remove_row", self.lang), layout=widgets.Layout(width="36px")
-        )
-        self.when_clicked(remove, lambda: self._remove_clicked(remove))
-        self.rows.append(row)
-        self.remove_buttons.append(remove)
-        self._render()
-        if notify:
-            self._changed()
-
-    def remove_row(self, index: int) -> None:
-        _close(self.rows[index], self.remove_buttons[index])
-        del self.rows[index]
-        del self.remove_buttons[index]
-        self._render()
-        self._changed()
-
-    def load(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Replace every row (no change is signalled: the caller is loading a scheme, not editing one)."""
-        for row, remove in zip(self.rows, self.remove_buttons, strict=True):
-            _close(row, remove)
-        self.rows, self.remove_buttons = [], []
-        for values in rows:
-            self.add_row(values, notify=False)
-        self._render()
-
-    def _remove_clicked(self, button: Any) -> None:
-        self.remove_row(next(i for i, b in enumerate(self.remove_buttons) if b is button))
-
-    def _render(self) -> None:
-        self.rows_box.children = [
-            widgets.HBox([*row.values(), remove]) for row, remove in zip(self.rows, self.remove_buttons, strict=True)
-        ]
-
-    def _changed(self) -> None:
-        for callback in self._listeners:
-            callback()
+                row[f.name] = widgets.FloatText(value=float(value), layout=layout, **common)
+        return row, widgets.HBox([*row.values(), remove])
 
 
-def _close(row: Mapping[str, Any], remove: Any) -> None:
+def _close(box: Any) -> None:
     """Close a dropped row's widgets, so that the front end forgets them too."""
-    for w in row.values():
+    for w in descendants(box):
         w.close()
-    remove.close()

@@ -9,9 +9,9 @@ in the modules it calls), never in a widget callback, so tests see it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -41,6 +41,8 @@ from casekit.scenario.spec import minimum_wage
 from casekit.validation import pydantic_problems
 
 __all__ = ["PLACE_SHARE", "T1Case", "advert_rules", "places"]
+
+T = TypeVar("T")
 
 #: This round's places: a fifth of the applicant pool (at least three); the rest of the hires come later.
 PLACE_SHARE = 0.2
@@ -100,6 +102,9 @@ class T1Case(Case[T1Answer]):
         self.turnover_figures: dict[str, float] = {}
         self.justification = ""
         self.discussion = ""
+        #: figures that depend only on the world and a part of the answer, by that part (ratings by the kit's
+        #: competencies, the need by shrinkage, ...): a draft save asks for them after every change
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     # --------------------------------------------------------------------------------------------- the world
     @property
@@ -123,9 +128,10 @@ class T1Case(Case[T1Answer]):
         self.advert = advert
         return advert
 
-    def advert_issues(self, advert: JobAdvert | None = None) -> list[AdvertIssue]:
-        """What is unlawful in the advertisement (the live check beside the form)."""
-        chosen = advert or self.advert
+    def advert_issues(self, advert: Any = None) -> list[AdvertIssue]:
+        """What is unlawful in ``advert`` (a :class:`JobAdvert` or the form's mapping; default: the adopted one):
+        the live check beside the form. AnswerError naming every problem when the form's data is not an advert."""
+        chosen: JobAdvert | None = self.advert if advert is None else _parse(JobAdvert, advert, "advert")
         return [] if chosen is None else check_advert(chosen, **advert_rules(self.world))
 
     # ------------------------------------------------------------------------------------------ interview kit
@@ -166,12 +172,14 @@ class T1Case(Case[T1Answer]):
         """The three interviewers' ratings of every applicant on the kit's questions (Q1.. in kit order)."""
         return self._ratings(tuple(q.competency for q in self.kit))
 
+    def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
+
     def _ratings(self, competencies: tuple[str, ...]) -> pd.DataFrame:
-        cache = self.__dict__.setdefault("_ratings_cache", {})
-        if competencies not in cache:
-            cache[competencies] = interview_ratings(self.world, list(competencies))
-        result: pd.DataFrame = cache[competencies]
-        return result
+        return self._memoised(("ratings", competencies), lambda: interview_ratings(self.world, list(competencies)))
 
     @property
     def weights(self) -> dict[str, float]:
@@ -259,6 +267,10 @@ class T1Case(Case[T1Answer]):
     def retention_is_current(self) -> bool:
         return self.retention_review is not None and self._reviewed_actions == self.actions
 
+    def team_leaders(self) -> pd.DataFrame:
+        """The team leaders who need a successor (staff id, name, team, and how many of their team are ready)."""
+        return self._memoised(("team_leaders",), lambda: succession.team_leaders(self.world))
+
     def readiness(self) -> pd.DataFrame:
         return succession.succession_readiness(self.world)
 
@@ -268,11 +280,9 @@ class T1Case(Case[T1Answer]):
 
     # ------------------------------------------------------------------------------------------- staffing
     def hiring(self, shrinkage: float = DEFAULT_SHRINKAGE) -> HiringNeed:
-        cache = self.__dict__.setdefault("_hiring_cache", {})
-        if shrinkage not in cache:
-            cache[shrinkage] = hiring_need(self.world, shrinkage, self.annual_turnover("compound"))
-        need: HiringNeed = cache[shrinkage]
-        return need
+        return self._memoised(
+            ("hiring", shrinkage), lambda: hiring_need(self.world, shrinkage, self.annual_turnover("compound"))
+        )
 
     def set_staffing(self, shrinkage: float, hires: int) -> Staffing:
         self.staffing = _parse(Staffing, {"shrinkage": shrinkage, "hires": hires}, "staffing")
@@ -283,16 +293,13 @@ class T1Case(Case[T1Answer]):
         """The figures as the candidate saw them; the grader recomputes each one."""
         figures: dict[str, Any] = {"turnover_method": self.turnover_method}
         if self.kit:
-            figures["icc"] = round(self.reliability("ICC(2,1)").value, 4)
-            figures["disagreements"] = len(self.disagreements())
+            competencies = tuple(q.competency for q in self.kit)
+            figures["icc"], figures["disagreements"] = self._memoised(
+                ("rating_figures", competencies),
+                lambda: (round(self.reliability("ICC(2,1)").value, 4), len(self.disagreements())),
+            )
         if self.selected:
-            impact: dict[str, float] = {}
-            for by in ("gender", "age_band"):
-                table = self.adverse_impact(by)
-                impact.update(
-                    {f"{by}:{g}": round(float(r), 4) for g, r in zip(table["group"], table["ratio"], strict=True)}
-                )
-            figures["adverse_impact"] = impact
+            figures["adverse_impact"] = self._memoised(("impact", tuple(self.selected)), self._impact_ratios)
         figures.update(self.turnover_figures)
         if self.staffing is not None:
             need = self.hiring(self.staffing.shrinkage)
@@ -301,6 +308,16 @@ class T1Case(Case[T1Answer]):
         if self.retention_review is not None and self.retention_is_current:
             figures["avoided_leavers"] = round(float(self.retention_review.avoided), 2)
         return Reported(**figures)
+
+    def _impact_ratios(self) -> dict[str, float]:
+        """The selection's adverse-impact ratio of every gender and age-band group (``"gender:F"``)."""
+        impact: dict[str, float] = {}
+        for by in ("gender", "age_band"):
+            table = self.adverse_impact(by)
+            impact.update(
+                {f"{by}:{g}": round(float(r), 4) for g, r in zip(table["group"], table["ratio"], strict=True)}
+            )
+        return impact
 
     def checklist(self) -> list[ChecklistItem]:
         """What the T1 rubric looks for, in the order the candidate works."""

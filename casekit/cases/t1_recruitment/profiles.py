@@ -168,7 +168,7 @@ def _spend(drivers: Any, factor: str, scope: str) -> int:
 
 def _successors(case: T1Case, overclaim: bool) -> None:
     table = case.readiness()
-    leaders = case.world.staff.loc[case.world.staff["role"] == "team_leader", ["staff_id", "team"]]
+    leaders = case.team_leaders()
     rank = {"ready_now": 0, "ready_later": 1, "not_ready": 2}
     table = table.assign(rank=table["readiness"].map(rank)).sort_values(["rank", "gap", "staff_id"], kind="stable")
     nominations: list[dict[str, str]] = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from casekit.cases.t1_recruitment.turnover import SHIFTS, turnover_cost
 from casekit.errors import Problem
 from casekit.scenario import World
-from casekit.scenario.catalogs import EXIT_FACTORS
+from casekit.scenario.catalogs import EXIT_FACTORS, ExitFactor
 from casekit.scenario.rng import stream
 
 __all__ = [
@@ -70,16 +70,7 @@ REPLICATIONS = 400
 MAX_COST_PER_MONTH = 100_000_000
 SCOPE_PATTERN = r"^(all|team:[A-Za-z0-9_-]{1,20}|shift:(early|day|late|night))$"
 
-Factor = Literal[
-    "better_pay",
-    "no_career_development",
-    "no_feedback",
-    "no_training",
-    "leadership",
-    "physical_environment",
-    "recognition_reward",
-    "stress",
-]
+Factor = ExitFactor
 
 
 class RetentionAction(BaseModel):

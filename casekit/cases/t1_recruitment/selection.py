@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from casekit.errors import Problem, UsageError
+from casekit.errors import ProblemCollector
 from casekit.i18n import t
 
 __all__ = [
@@ -59,23 +59,7 @@ KappaWeights = Literal["linear", "quadratic", "none"]
 Unit = Literal["applicant", "item"]
 
 
-class _Problems:
-    """Every problem with one call's arguments, reported together."""
-
-    def __init__(self, where: str) -> None:
-        self.where, self.items = where, list[Problem]()
-
-    def need(self, ok: bool, name: str, expected: str, got: Any, **params: Any) -> None:
-        if not ok:  # a numpy scalar shows as the number it is, not as np.int64(-3)
-            value = got.item() if isinstance(got, np.generic) else got
-            self.items.append(Problem(self.where, name, expected, repr(value), params))
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise UsageError("\n".join(p.render() for p in self.items))
-
-
-def _check_table(check: _Problems, name: str, table: Any, columns: Sequence[str]) -> bool:
+def _check_table(check: ProblemCollector, name: str, table: Any, columns: Sequence[str]) -> bool:
     if not isinstance(table, pd.DataFrame):
         check.need(False, name, "t1select.expect_table", type(table).__name__, columns=", ".join(columns))
         return False
@@ -86,7 +70,7 @@ def _check_table(check: _Problems, name: str, table: Any, columns: Sequence[str]
     return not missing and len(table) > 0
 
 
-def _check_ratings(check: _Problems, ratings: Any) -> bool:
+def _check_ratings(check: ProblemCollector, ratings: Any) -> bool:
     if not _check_table(check, "ratings", ratings, RATING_COLUMNS):
         return False
     scores = pd.to_numeric(ratings["score"], errors="coerce").astype(float)
@@ -108,7 +92,7 @@ def panel_scores(
     the mean over questions weighted by ``weights`` (question_id -> weight >= 0, normalised to sum to 1 over the
     questions the applicant was rated on; a question without a weight weighs 0). Columns ``applicant_id, score``,
     best first (ties by applicant_id)."""
-    check = _Problems("panel_scores")
+    check = ProblemCollector("panel_scores")
     if _check_ratings(check, ratings):
         raters = sorted(map(str, ratings["rater"].unique()))
         unknown = sorted(set(map(str, exclude_raters)) - set(raters))
@@ -134,7 +118,7 @@ def panel_scores(
 def disagreements(ratings: pd.DataFrame, min_spread: int = 2) -> pd.DataFrame:
     """The items (applicant, question) whose raters differ by ``min_spread`` points or more: columns
     ``applicant_id, question_id, low, high, spread``, by applicant, then question in kit order."""
-    check = _Problems("disagreements")
+    check = ProblemCollector("disagreements")
     _check_ratings(check, ratings)
     whole = isinstance(min_spread, int | np.integer) and not isinstance(min_spread, bool) and min_spread >= 1
     check.need(whole, "min_spread", "t1select.expect_min_spread", min_spread)
@@ -209,7 +193,7 @@ def icc_from_matrix(matrix: npt.ArrayLike, form: str = "ICC(2,1)", confidence: f
     stepped up by Spearman-Brown (as R's psych computes them).
     """
     x = np.asarray(matrix, dtype=float)
-    check = _Problems("icc")
+    check = ProblemCollector("icc")
     shape_ok = x.ndim == 2 and x.shape[0] >= 2 and x.shape[1] >= 2 and bool(np.isfinite(x).all())
     check.need(shape_ok, "matrix", "t1select.expect_icc_size", x.shape)
     canonical = _form(form, x.shape[1] if x.ndim == 2 else 0)
@@ -270,7 +254,7 @@ def icc(ratings: pd.DataFrame, form: str = "ICC(2,1)", unit: Unit = "applicant",
 
     ``unit="applicant"``: one row per applicant, a rater's cell the mean of their scores over the questions (how
     the panel decides); ``unit="item"``: one row per applicant and question. Rows missing a rater are left out."""
-    check = _Problems("icc")
+    check = ProblemCollector("icc")
     _check_ratings(check, ratings)
     check.need(unit in ("applicant", "item"), "unit", "t1select.expect_unit", unit)
     check.raise_any()
@@ -304,7 +288,7 @@ def weighted_kappa(
     disagreement costs its distance, ``quadratic``: its square, both scaled by the range of ``categories``;
     ``none``: Cohen's unweighted kappa), by statsmodels. NaN when undefined (both raters use one category
     throughout). With two categories every weighting gives the unweighted kappa."""
-    check = _Problems("weighted_kappa")
+    check = ProblemCollector("weighted_kappa")
     first, second = list(a), list(b)
     paired = len(first) == len(second) and len(first) > 0
     check.need(paired, "b", "t1select.expect_same_length", len(second), length=len(first))
@@ -330,7 +314,7 @@ def weighted_kappa(
 
 
 # --------------------------------------------------------------------------------------------- adverse impact
-def _check_groups(check: _Problems, applicants: Any, by: str) -> bool:
+def _check_groups(check: ProblemCollector, applicants: Any, by: str) -> bool:
     if not _check_table(check, "applicants", applicants, ("applicant_id",)):
         return False
     allowed = [str(c) for c in applicants.columns if c != "applicant_id"]
@@ -346,7 +330,7 @@ def adverse_impact(applicants: pd.DataFrame, selected_ids: Collection[str], by: 
     the group's selected / not selected against the highest-rate group's; NaN for that group itself) and
     ``small_sample`` (fewer than :data:`SMALL_GROUP` applicants in the group or fewer than :data:`SMALL_SELECTED`
     of them selected: read the ratio with care and the test beside it). Groups sorted by name."""
-    check = _Problems("adverse_impact")
+    check = ProblemCollector("adverse_impact")
     if _check_groups(check, applicants, by):
         known = set(map(str, applicants["applicant_id"]))
         unknown = sorted(set(map(str, selected_ids)) - known)
@@ -384,7 +368,7 @@ def rater_bias(ratings: pd.DataFrame, applicants: pd.DataFrame, by: str) -> pd.D
     Per rater and group: ``mean_score`` (the rater's mean), ``others_mean`` (the other raters' mean on the same
     applicants and questions) and ``difference`` (the first minus the second), by rater then group. A rater harsh to
     everyone is below the others in every group; one who marks a group down is below them there only."""
-    check = _Problems("rater_bias")
+    check = ProblemCollector("rater_bias")
     _check_ratings(check, ratings)
     _check_groups(check, applicants, by)
     check.raise_any()

@@ -9,17 +9,15 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-from pydantic import ValidationError
 
 from casekit.cases.t1_recruitment.advert import JobAdvert
 from casekit.cases.t1_recruitment.answer import JobSpec
 from casekit.cases.t1_recruitment.case import T1Case
-from casekit.errors import AnswerError, CasekitError
+from casekit.errors import CasekitError
 from casekit.html import esc
 from casekit.i18n import t
 from casekit.kpi import format_count, format_money
 from casekit.scenario.catalogs import load_roles, load_skills
-from casekit.validation import pydantic_problems
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.row_list import Field, RowList
@@ -245,13 +243,11 @@ class JobPanel(Panel):
 
     def check_advert(self) -> None:
         """The live check: what is unlawful in the advertisement as it stands on the form."""
-        data = self.advert_form_data()
         try:
-            advert = JobAdvert.model_validate(data)
-        except ValidationError as exc:
-            self.advert_check.value = problems_html(AnswerError(pydantic_problems("advert", exc, JobAdvert)), self.lang)
+            issues = self.case.advert_issues(self.advert_form_data())
+        except CasekitError as exc:
+            self.advert_check.value = problems_html(exc, self.lang)
             return
-        issues = self.case.advert_issues(advert)
         self.advert_check.value = items_html(
             (issue.explain(self.lang) for issue in issues), t("t1widgets.advert_lawful", self.lang)
         )

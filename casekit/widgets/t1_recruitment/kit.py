@@ -18,9 +18,9 @@ from casekit.i18n import t
 from casekit.scenario.catalogs import load_skills
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
+from casekit.widgets.row_list import Rows
 from casekit.widgets.t1_recruitment import forms
 from casekit.widgets.t1_recruitment.render import items_html, title, value_label
-from casekit.widgets.t1_recruitment.rows import Rows
 
 __all__ = ["QUESTION_TYPES", "KitPanel", "flags_html"]
 

@@ -17,11 +17,10 @@ from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
-from casekit.widgets.row_list import Field, RowList
+from casekit.widgets.row_list import Field, RowList, Rows
 from casekit.widgets.t1_recruitment import forms
 from casekit.widgets.t1_recruitment.render import left, option_pairs, table_html, title, value_label
 from casekit.widgets.t1_recruitment.review import review_html
-from casekit.widgets.t1_recruitment.rows import Rows
 from casekit.widgets.t1_recruitment.turnover import scopes
 
 __all__ = ["MONTHS", "READINESS", "RetentionPanel"]
@@ -55,7 +54,7 @@ class RetentionPanel(Panel):
         self.readiness = widgets.HTML(
             self._readiness_html(), layout=widgets.Layout(max_height="360px", overflow="auto")
         )
-        leaders = case.world.staff[case.world.staff["role"] == "team_leader"]
+        leaders = case.team_leaders()
         leader_options = tuple(
             (f"{s} {name} ({tm})", str(s))
             for s, name, tm in zip(leaders["staff_id"], leaders["name"], leaders["team"], strict=True)
