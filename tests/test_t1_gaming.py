@@ -71,6 +71,11 @@ def _every_factor_everyone(case: T1Case) -> None:
     case.simulate_retention()
 
 
+def _token_money(case: T1Case) -> None:
+    case.set_actions([a.model_copy(update={"cost_per_month": 1}) for a in case.actions])
+    case.simulate_retention()
+
+
 def _everyone_ready_now(case: T1Case) -> None:
     case.set_successors(
         [s.model_copy(update={"readiness": "ready_now", "staff_id": s.staff_id}) for s in case.successors]
@@ -105,6 +110,7 @@ SHORTCUTS: dict[str, tuple[Callable[[T1Case], None], str]] = {
     "the lowest scores selected": (_worst_selected, "T1-C06"),
     "every factor in every team named": (_every_driver_named, "T1-C10"),
     "an action on every factor for everyone": (_every_factor_everyone, "T1-C11"),
+    "the right drivers, token money": (_token_money, "T1-C11"),
     "every successor ready now": (_everyone_ready_now, "T1-C12"),
     "no shrinkage, fewer hires": (_no_shrinkage, "T1-C13"),
     "two hundred hires more": (_hire_an_army, "T1-C13"),

@@ -12,7 +12,12 @@ import pandas as pd
 from casekit.cases.t1_recruitment import succession, turnover
 from casekit.cases.t1_recruitment.checks_base import CHECKS, close, doc, outcome, world_of
 from casekit.cases.t1_recruitment.hiring import HiringNeed, hiring_need
-from casekit.cases.t1_recruitment.retention import RetentionReview, addresses_driver, simulate_retention
+from casekit.cases.t1_recruitment.retention import (
+    RetentionAction,
+    RetentionReview,
+    addresses_driver,
+    simulate_retention,
+)
 from casekit.rubric.checks import CheckContext, CheckOutcome, cached
 from casekit.scenario import World
 
@@ -80,11 +85,38 @@ def retention_review(context: CheckContext) -> RetentionReview:
     return cached(context, "retention", lambda: simulate_retention(world_of(context), list(answer.retention)))
 
 
+#: What the reference plan spends a month on each driver (NT$): the yardstick for "avoids leavers".
+REFERENCE_SPEND = 30_000
+
+
+def reference_avoided(context: CheckContext, required: list[dict[str, str]]) -> float:
+    """The leavers a plain plan avoids in six simulated months: one action on each required driver, in its own
+    scope, at :data:`REFERENCE_SPEND` a month. A plan must avoid a share of that, so token money on the right
+    drivers does not pass."""
+
+    def compute() -> float:
+        plan = [
+            RetentionAction(
+                factor=d["factor"],
+                scope=d["scope"],
+                description="reference",
+                cost_per_month=REFERENCE_SPEND,
+                owner="reference",
+                measure="reference",
+                expected_reduction=0.5,
+            )
+            for d in required
+        ]
+        return float(simulate_retention(world_of(context), plan).avoided) if plan else 0.0
+
+    return cached(context, "reference_avoided", compute)
+
+
 @CHECKS.register("retention_effective")
 def retention_effective(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """The plan acts on the drivers that exist: each seeded driver has an action on it, at most ``max_off_share``
-    of the plan's cost goes on actions that address none, the simulated six months avoid leavers, and the
-    reported figure reproduces."""
+    of the plan's cost goes on actions that address none, the simulated six months avoid at least
+    ``min_avoided_share`` of what a plain plan on those drivers avoids, and the reported figure reproduces."""
     max_off = float(params.get("max_off_share", 0.5))
     answer, world = doc(context), world_of(context)
     required = required_drivers(context)
@@ -98,12 +130,15 @@ def retention_effective(context: CheckContext, params: Mapping[str, Any]) -> Che
     off_share = off / cost if cost else (1.0 if actions else 0.0)
     review = retention_review(context)
     avoided = float(review.avoided)
+    floor = float(params.get("min_avoided_share", 0.25)) * reference_avoided(context, required)
     reproduces = close(answer.reported.avoided_leavers, avoided, float(params.get("tolerance", 0.05)))
-    met = bool(actions) and not unaddressed and off_share <= max_off and avoided > 0 and reproduces
+    effective = avoided > 0 and avoided >= floor
+    met = bool(actions) and not unaddressed and off_share <= max_off and effective and reproduces
     evidence = {
         "unaddressed": unaddressed,
         "off_driver_cost_share": round(off_share, 4),
         "avoided": round(avoided, 2),
+        "floor": round(floor, 2),
         "reported_avoided": answer.reported.avoided_leavers,
     }
     return outcome(met, "retention", evidence, avoided=round(avoided, 1))
