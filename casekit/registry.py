@@ -21,6 +21,7 @@ from typing import Any, Final
 from casekit.answers import AnswerDocument, AnswerSchema, load_answer, parse_answer
 from casekit.cases.kind import CaseKind
 from casekit.cases.t1_recruitment.kind import KIND as T1
+from casekit.cases.t2_training.kind import KIND as T2
 from casekit.cases.t4_incentives.kind import KIND as T4
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
@@ -115,4 +116,5 @@ class CaseRegistry:
 #: The shared registry: the built-in kinds, and the plug-ins installed beside casekit.
 registry: Final = CaseRegistry(entry_points=True)
 registry.register(T1)
+registry.register(T2)
 registry.register(T4)

@@ -1,4 +1,5 @@
-"""Package data the simulation draws on: roles (N1/N2), skills (P2.3), Taiwan labour-law figures, people."""
+"""Package data the simulation draws on: roles (N1/N2), skills (P2.3), induction topics, Taiwan labour-law figures,
+people."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import yaml
 __all__ = [
     "EXIT_FACTORS",
     "ExitFactor",
+    "InductionTopic",
     "Role",
     "Skill",
+    "load_induction_topics",
     "load_law",
     "load_people",
     "load_roles",
@@ -40,6 +43,24 @@ class Skill:
     category: str  # "technology" or "customer_service"
     zh_tw: str
     en: str
+    criticality: int  # 1..3: how much a gap matters (priority = gap x criticality)
+    compliance_critical: bool  # a gap is a legal exposure: closed first whatever its priority
+
+    def label(self, lang: str) -> str:
+        return self.zh_tw if lang == "zh-TW" else self.en
+
+
+@dataclass(frozen=True)
+class InductionTopic:
+    """One step of a new starter's induction (``casekit/data/induction.yaml``): whether every starter needs it,
+    whether it comes before go-live, and the latest working day it may fall on (None: no deadline)."""
+
+    id: str
+    zh_tw: str
+    en: str
+    required: bool
+    before_go_live: bool
+    latest_day: int | None
 
     def label(self, lang: str) -> str:
         return self.zh_tw if lang == "zh-TW" else self.en
@@ -68,7 +89,26 @@ def _data(name: str) -> dict[str, Any]:
 
 @cache
 def load_skills() -> tuple[Skill, ...]:
-    return tuple(Skill(s["id"], s["category"], s["zh-TW"], s["en"]) for s in _data("skills.yaml")["skills"])
+    return tuple(
+        Skill(s["id"], s["category"], s["zh-TW"], s["en"], int(s["criticality"]), bool(s["compliance_critical"]))
+        for s in _data("skills.yaml")["skills"]
+    )
+
+
+@cache
+def load_induction_topics() -> tuple[InductionTopic, ...]:
+    """The induction topics in the order an induction runs them."""
+    return tuple(
+        InductionTopic(
+            id=s["id"],
+            zh_tw=s["zh-TW"],
+            en=s["en"],
+            required=bool(s["required"]),
+            before_go_live=bool(s["before_go_live"]),
+            latest_day=None if s["latest_day"] is None else int(s["latest_day"]),
+        )
+        for s in _data("induction.yaml")["topics"]
+    )
 
 
 _ROLE_TEXT_FIELDS = ("title", "qualifications", "special_requirements", "responsibilities", "capability")

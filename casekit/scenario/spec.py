@@ -150,8 +150,17 @@ class Regulatory(_Model):
 
 
 class Training(_Model):
+    """Training offers and the T2 planning quarter: the budget, how gaps are prioritised, when a skills record is
+    out of date, and the new starters to induct."""
+
     cost_scale: float = Field(gt=0, le=10)
     vendor_courses: bool
+    budget_per_head: int = Field(ge=0, le=1_000_000)  # NT$ for the quarter; budget = budget_per_head x headcount
+    priority_threshold: float = Field(ge=0, le=100_000)  # a need at or above it (gap total x criticality) is trained
+    assessment_valid_months: int = Field(ge=3, le=36)  # a skills record older than this before start_date is stale
+    critical_within_weeks: int = Field(ge=1, le=13)  # compliance-critical gaps closed within this many weeks
+    new_starters: int = Field(ge=0, le=200)
+    go_live_days: list[Annotated[int, Field(ge=1, le=60)]] = Field(min_length=2, max_length=2)  # [min, max] days
 
 
 class OrgSpec(_Model):
@@ -250,6 +259,10 @@ def _semantic_problems(source: str, data: dict[str, Any]) -> list[Problem]:
         opening, closing = hours
         if not (0 <= opening < closing <= 24):
             add("open_hours", "expect.open_hours", _got(hours))
+    go_live = _map(data.get("training")).get("go_live_days")
+    if isinstance(go_live, list) and len(go_live) == 2 and all(_num(d) is not None for d in go_live):
+        if go_live[0] > go_live[1]:
+            add("training.go_live_days", "expect.min_le_max", f"min={go_live[0]:g}, max={go_live[1]:g}")
     weights = _map(_map(data.get("turnover")).get("exit_factor_weights"))
     if isinstance(_map(data.get("turnover")).get("exit_factor_weights"), dict):
         for factor in sorted(set(weights) - set(EXIT_FACTORS)):

@@ -20,7 +20,9 @@ from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
 from casekit.scenario.leavers import build_leavers, pick_drivers
 from casekit.scenario.pay import build_pay
+from casekit.scenario.planning import build_new_starters, build_sessions, build_weeks
 from casekit.scenario.recruitment import build_recruitment
+from casekit.scenario.skills_quality import build_skill_records
 from casekit.scenario.spec import OrgSpec, load_spec, spec_by_name
 from casekit.scenario.staff import build_workforce, roles_table
 from casekit.scenario.training import build_training
@@ -41,6 +43,9 @@ TABLES = (
     "vacancy",
     "applicants",
     "interview_kit",
+    "training_sessions",
+    "weeks",
+    "new_starters",
 )
 
 
@@ -54,8 +59,8 @@ class World:
     days: int
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     traits: pd.DataFrame = field(repr=False)  # hidden truth the simulation used; not written
-    # Hidden truth a grader checks answers against (applicant_skills, kit_labels, raters, turnover_drivers): never
-    # written by :meth:`write` nor listed in the manifest.
+    # Hidden truth a grader checks answers against (applicant_skills, kit_labels, raters, turnover_drivers,
+    # skills_current): never written by :meth:`write` nor listed in the manifest.
     truth: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -136,15 +141,16 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
     contacts = build_contacts(spec, seed, wf, n_days)
     pay, pay_breaches = build_pay(spec, seed, wf, contacts, n_days)
     drivers = pick_drivers(spec, seed, wf)
+    records = build_skill_records(spec, seed, wf.staff, wf.skills)
     tables = {
         "staff": wf.staff,
         "roles": roles_table(spec, wf.staff),
-        "skills": wf.skills,
+        "skills": records.skills,
         "contacts": contacts,
         "intervals": build_intervals(spec, seed, contacts, n_days),
         "leavers": build_leavers(spec, seed, wf, drivers),
         "pay": pay,
-        "training": build_training(spec, seed),
+        "training": build_training(spec, seed, headcount),
         "incidents": build_incidents(spec, seed, wf.staff, contacts, pay_breaches, n_days),
     }
     recruitment = build_recruitment(spec, seed, wf, set(wf.staff["name"]) | set(tables["leavers"]["name"]))
@@ -153,7 +159,13 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         "applicants": recruitment.applicants,
         "interview_kit": recruitment.interview_kit,
     }
-    truth = {**recruitment.truth, "turnover_drivers": drivers.as_truth()}
+    taken = set(wf.staff["name"]) | set(tables["leavers"]["name"]) | set(recruitment.applicants["name"])
+    tables |= {
+        "training_sessions": build_sessions(spec, seed, tables["training"], n_days),
+        "weeks": build_weeks(spec, seed, tables["intervals"], n_days),
+        "new_starters": build_new_starters(spec, seed, wf.staff, n_days, taken),
+    }
+    truth = {**recruitment.truth, "turnover_drivers": drivers.as_truth(), "skills_current": records.current}
     return World(spec, seed, headcount, n_days, tables, wf.traits, truth)
 
 

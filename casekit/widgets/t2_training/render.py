@@ -1,0 +1,206 @@
+"""T2's tables and labels: columns and coded values named from the catalogs (skills, roles, induction topics and
+``t2widgets``), figures formatted as people read them.
+
+Every value shown goes through :func:`casekit.html.esc` (in :func:`casekit.html.frame_table`, or here): the tables
+carry staff names and the candidate's own text, and none of it may become markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from casekit.html import esc, frame_table
+from casekit.i18n import catalog, t
+from casekit.kpi import format_count, format_money, format_number, format_share
+from casekit.scenario import World
+from casekit.scenario.catalogs import load_induction_topics, load_roles, load_skills
+
+__all__ = [
+    "ALL",
+    "boxed",
+    "column_label",
+    "field_table",
+    "heading",
+    "left",
+    "offer_title",
+    "option_pairs",
+    "role_label",
+    "skill_label",
+    "staff_options",
+    "table_html",
+    "title",
+    "topic_label",
+    "value_label",
+]
+
+#: the value of a filter's "every one" choice
+ALL = "*"
+# columns whose coded values have a message of their own in t2widgets: column -> key prefix
+_CODED = {
+    "category": "category_",
+    "kind": "category_",
+    "status": "status_",
+    "problem": "problem_",
+    "action": "action_",
+    "owner": "owner_",
+    "offer_type": "offer_type_",
+    "shift": "shift_",
+    "gender": "gender_",
+    "measure": "measure_",
+    "provider": "provider_",
+    "group": "group_",
+}
+_SEPARATOR = {"zh-TW": "、"}
+Format = Callable[[Any], str]
+
+
+def _known(key: str, lang: str) -> bool:
+    return key in catalog(lang)
+
+
+def heading(key: str, lang: str, level: int = 3, **params: Any) -> str:
+    """A heading from the catalog, escaped."""
+    return f"<h{level}>{esc(t(key, lang, **params))}</h{level}>"
+
+
+def title(key: str, lang: str, level: int = 3, **params: Any) -> Any:
+    """A heading widget."""
+    return widgets.HTML(heading(key, lang, level, **params))
+
+
+def left(*items: Any) -> Any:
+    """Buttons (and other inputs) in a row at the left, buttons at their own width."""
+    for b in items:
+        if isinstance(b, widgets.Button):
+            b.layout.width = "auto"
+    return widgets.HBox(list(items), layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def boxed(html: Any, height: str = "360px") -> Any:
+    """An HTML widget in a box that scrolls when the table is taller than ``height``."""
+    html.layout = widgets.Layout(max_height=height, overflow="auto")
+    return html
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column's heading: ``t2widgets.col_<column>``, or the column itself."""
+    key = f"t2widgets.col_{column}"
+    return t(key, lang) if _known(key, lang) else column
+
+
+@functools.cache
+def _skills() -> dict[str, Any]:
+    return {s.id: s for s in load_skills()}
+
+
+@functools.cache
+def _roles() -> dict[str, Any]:
+    return {r.id: r for r in load_roles()}
+
+
+@functools.cache
+def _topics() -> dict[str, Any]:
+    return {tp.id: tp for tp in load_induction_topics()}
+
+
+def skill_label(skill: str, lang: str) -> str:
+    found = _skills().get(skill)
+    return found.label(lang) if found is not None else skill
+
+
+def role_label(role: str, lang: str) -> str:
+    found = _roles().get(role)
+    return found.label(lang) if found is not None else role
+
+
+def topic_label(topic: str, lang: str) -> str:
+    found = _topics().get(topic)
+    return found.label(lang) if found is not None else topic
+
+
+def _coded(prefix: str, value: str, lang: str) -> str:
+    key = f"t2widgets.{prefix}{value}"
+    return t(key, lang) if _known(key, lang) else value
+
+
+def value_label(column: str, value: Any, lang: str) -> str | None:
+    """The label of a coded value (a skill, a role, a topic, a status, a category...), or None."""
+    if not isinstance(value, str):
+        return None
+    if column in ("skill_id", "skill"):
+        return skill_label(value, lang)
+    if column == "role":
+        return role_label(value, lang)
+    if column == "topic":
+        return topic_label(value, lang)
+    if column == "skills":
+        return _SEPARATOR.get(lang, ", ").join(skill_label(s, lang) for s in value.split(";"))
+    if column in _CODED:
+        return _coded(_CODED[column], value, lang)
+    return None
+
+
+def option_pairs(column: str, values: Iterable[str], lang: str) -> list[tuple[str, str]]:
+    """(label, value) pairs of coded values, for a dropdown."""
+    return [(value_label(column, v, lang) or v, v) for v in values]
+
+
+def offer_title(world: World, offer_id: str, lang: str) -> str:
+    """An offer's title in ``lang`` (its id when the world has no such offer)."""
+    column = "title_zh_tw" if lang == "zh-TW" else "title_en"
+    titles = dict(zip(world.training["offer_id"], world.training[column], strict=True))
+    return str(titles.get(offer_id, offer_id))
+
+
+def staff_options(world: World, lang: str) -> list[tuple[str, str]]:
+    """(label, staff id) of every member of staff, in the staff table's order: id, name, role and team."""
+    staff = world.staff
+    return [
+        (f"{s} {name} · {role_label(str(role), lang)} · {team}", str(s))
+        for s, name, role, team in zip(staff["staff_id"], staff["name"], staff["role"], staff["team"], strict=True)
+    ]
+
+
+def _formats(
+    lang: str, shares: Sequence[str], money: Sequence[str], counts: Sequence[str], numbers: Mapping[str, int]
+) -> dict[str, Format]:
+    out: dict[str, Format] = {c: format_share for c in shares}
+    out |= {c: functools.partial(format_money, lang=lang) for c in money}
+    out |= {c: format_count for c in counts}
+    out |= {c: functools.partial(format_number, digits=d) for c, d in numbers.items()}
+    return out
+
+
+def table_html(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    columns: Sequence[str] | None = None,
+    shares: Sequence[str] = (),
+    money: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    numbers: Mapping[str, int] | None = None,
+    formats: Mapping[str, Format] | None = None,
+) -> str:
+    """A DataFrame as an escaped table with T2's headings and labels; ``shares`` in %, ``money`` in NT$,
+    ``counts`` whole, ``numbers`` with the digits given, ``formats`` any other way."""
+    shown = _formats(lang, shares, money, counts, numbers or {}) | dict(formats or {})
+    return frame_table(
+        frame,
+        lang,
+        columns=[c for c in columns if c in frame.columns] if columns is not None else None,
+        formats=shown,
+        heading=lambda c: column_label(c, lang),
+        value=lambda c, v: value_label(c, v, lang),
+    )
+
+
+def field_table(rows: Sequence[tuple[str, str]], lang: str) -> str:
+    """(catalog key of the label, value as text) pairs as a two-column table, both escaped."""
+    cells = "".join(f"<tr><th>{esc(t(key, lang))}</th><td>{esc(value)}</td></tr>" for key, value in rows)
+    return f'<table class="ck-table">{cells}</table>'
