@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from casekit.cases.t2_training import schedule
-from casekit.cases.t2_training.answer import T2Answer
+from casekit.cases.t2_training.answer import Evaluation, T2Answer
 from casekit.cases.t2_training.case import T2Case
 from casekit.cases.t2_training.evaluation import MEASURES
 from casekit.cases.t2_training.profiles import build_case
@@ -25,6 +25,7 @@ from casekit.scenario import World, world_for
 from casekit.widgets.t2_training import ANSWER_MIME, T2App, forms
 from casekit.widgets.t2_training.charts import HOLDS, MISSES, calendar_html, service_level_svg
 from casekit.widgets.t2_training.figures import booked_seats
+from casekit.widgets.t2_training.render import ALL
 
 ORG, SEED = "bank-cards", 7
 SCRIPT = "<script>alert(1)</script>"
@@ -105,7 +106,9 @@ def fill_plan(app: T2App, ref: T2Case) -> None:
     """Book the reference plan session by session: the session's offer, the session, its people, book."""
     p = app.plan
     p.gap_only.value = False
-    offer_of = dict(zip(ref.world.training_sessions["session_id"], ref.world.training_sessions["offer_id"], strict=True))
+    offer_of = dict(
+        zip(ref.world.training_sessions["session_id"], ref.world.training_sessions["offer_id"], strict=True)
+    )
     by_session: dict[str, list[str]] = {}
     for staff, session in ref.rows:
         by_session.setdefault(session, []).append(staff)
@@ -178,7 +181,7 @@ def test_a_saved_answer_reopens_in_every_tab(world: World, tmp_path: Path, stron
         assert again.induction.forms[starter].form_data() == plan.model_dump()
     assert "✓" in again.induction.accordion.titles[0]
     assert [v for _, v in again.plan.bookings.options] == list(ref.rows)
-    assert again.evaluation.form_data() == ref.evaluation.model_dump()
+    assert Evaluation.model_validate(again.evaluation.form_data()) == ref.evaluation
     assert t("t2widgets.simulated", "en", months=3) in again.evaluation.sim_status.value
     assert again.texts.areas["discussion"].value == ref.discussion
 
@@ -196,7 +199,7 @@ def test_records_filter_mark_blanks_and_the_problems_are_adopted_as_listed(app: 
     r.problem.value = "stale"
     stale = sorted(set(records.loc[records["assessed_on"] < r.oldest, "staff_id"]))
     assert all(s in r.records.value for s in stale) and stale
-    r.problem.value, r.role.value = "all" if False else r.problem.options[0][1], "trainer"
+    r.problem.value, r.role.value = ALL, "trainer"
     trainers = set(case.world.staff.loc[case.world.staff["role"] == "trainer", "staff_id"])
     assert f"Showing {len(trainers)} of" in r.records.value
     # a whole stale record planned as level 0, then a blank skill reassessed
@@ -245,7 +248,8 @@ def test_the_audit_follows_the_data_problems_and_the_needs_are_written_not_copie
     rows.add_button.click()
     for name, value in values.items():
         rows.rows[1][name].value = value  # the same need twice: a problem, the last list stays
-    assert "problem" in n.status.value and len(case.needs) == 1
+    assert "problem" in n.status.value and len(case.needs) == 2  # the list adopted before: the new row's defaults
+    assert (case.needs[1].role, case.needs[1].skill_id) != (first["role"], first["skill_id"])
 
 
 def test_an_induction_needs_its_people_and_is_adopted_by_its_button(app: T2App) -> None:
@@ -318,9 +322,7 @@ def test_deferrals_need_a_reason(app: T2App) -> None:
     assert SCRIPT not in "".join(texts_of(p.widget)).replace(p.deferred.rows[0]["reason"].value, "")
 
 
-def test_the_memo_keeps_the_erlang_c_needs_of_the_weeks(
-    app: T2App, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_memo_keeps_the_erlang_c_needs_of_the_weeks(app: T2App, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     real = schedule.week_needs
     monkeypatch.setattr(schedule, "week_needs", lambda world: calls.append(1) or real(world))
@@ -390,9 +392,12 @@ def test_both_languages_render_without_missing_keys(lang: str, world: World, tmp
 def test_form_helpers() -> None:
     row = {"staff_id": "E1", "skill_id": forms.WHOLE, "problem": "stale", "action": "reassess"}
     assert forms.issue_data(row)["skill_id"] is None
-    assert forms.need_data({"role": "a", "skill_id": "b", "kind": "technology", "people": 3.0, "priority": 2, "critical": 1})[
-        "people"
-    ] == 3
+    assert (
+        forms.need_data(
+            {"role": "a", "skill_id": "b", "kind": "technology", "people": 3.0, "priority": 2, "critical": 1}
+        )["people"]
+        == 3
+    )
     assert forms.evaluation_data({"L1": "fcr", "L2": ""}, "", " ", "x") == {
         "levels": {"L1": "fcr"},
         "roi_offer": None,
@@ -412,7 +417,7 @@ def test_the_chart_marks_the_weeks_below_the_target(world: World) -> None:
     assert svg.count('class="ck-sl-bar"') == len(weekly) and svg.count(MISSES) == 1
     assert svg.count(HOLDS) == len(weekly) - 1 and 'class="ck-sl-target"' in svg and "<script" not in svg
     grid = calendar_html(world, {}, set(), weekly, "en")
-    assert grid.count("<tr>") == len(world.training) + 2
+    assert grid.count("<tr>") == 1 + len(world.training) + 2  # the weeks, the offers, FTE and service level
 
 
 # --- the notebook -----------------------------------------------------------------------------------------------

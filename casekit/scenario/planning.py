@@ -125,9 +125,7 @@ def build_sessions(spec: OrgSpec, seed: int, training: pd.DataFrame, days: int) 
     return frame
 
 
-def build_new_starters(
-    spec: OrgSpec, seed: int, staff: pd.DataFrame, days: int, taken_names: set[str]
-) -> pd.DataFrame:
+def build_new_starters(spec: OrgSpec, seed: int, staff: pd.DataFrame, days: int, taken_names: set[str]) -> pd.DataFrame:
     """``starter_id, name, gender, role, team, shift, start_date, week``: ``spec.training.new_starters`` agents,
     named unlike anyone in ``taken_names``."""
     rng = stream(seed, "new_starters")
@@ -138,7 +136,8 @@ def build_new_starters(
     cohorts = min(n, int(rng.integers(2, 4)))
     window = np.arange(STARTER_WEEKS[0], STARTER_WEEKS[1] + 1)
     cohort_weeks = np.sort(rng.choice(window, size=cohorts, replace=False))
-    week = np.concatenate([np.full(len(part), w) for part, w in zip(np.array_split(np.arange(n), cohorts), cohort_weeks)])
+    parts = np.array_split(np.arange(n), cohorts)
+    week = np.concatenate([np.full(len(part), w) for part, w in zip(parts, cohort_weeks, strict=True)])
     starts = _week_starts(spec, days)
     monday = [next(d for d in _weekdays(starts[w - 1]) if d.weekday() == 0) for w in week]
     teams = sorted(set(staff.loc[staff["role"] == "team_leader", "team"]))

@@ -261,8 +261,9 @@ def _semantic_problems(source: str, data: dict[str, Any]) -> list[Problem]:
             add("open_hours", "expect.open_hours", _got(hours))
     go_live = _map(data.get("training")).get("go_live_days")
     if isinstance(go_live, list) and len(go_live) == 2 and all(_num(d) is not None for d in go_live):
-        if go_live[0] > go_live[1]:
-            add("training.go_live_days", "expect.min_le_max", f"min={go_live[0]:g}, max={go_live[1]:g}")
+        first, last = go_live
+        if first > last:
+            add("training.go_live_days", "expect.min_le_max", f"min={first:g}, max={last:g}")
     weights = _map(_map(data.get("turnover")).get("exit_factor_weights"))
     if isinstance(_map(data.get("turnover")).get("exit_factor_weights"), dict):
         for factor in sorted(set(weights) - set(EXIT_FACTORS)):

@@ -98,6 +98,8 @@ class EvaluationPanel(Panel):
         )
         if case.outcome is not None:
             self._show(case.outcome)
+        else:
+            self.show_inputs()
         if case.evaluation != Evaluation():
             self.status.value = message_html(t("t2widgets.evaluation_adopted", lang), "ok")
 

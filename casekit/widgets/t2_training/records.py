@@ -104,7 +104,7 @@ def records_html(
 ) -> str:
     """The records of the people the filters keep, a person a row and a skill a column: a blank level marked, an
     assessment older than the policy allows marked, a skill the person's role does not require greyed."""
-    oldest = stale_before(case.world).isoformat()
+    oldest = stale_before(case.world).isoformat()  # the policy's oldest valid assessment
     shown = _filtered(people, role, team, problem, oldest)
     skills = [c for c in people.columns if c not in _PERSON]
     required = {r.id: set(r.required_skills) for r in load_roles()}
@@ -139,6 +139,8 @@ class RecordsPanel(Panel):
         self.lang = lang
         self._adopted: list[Callable[[list[DataIssue]], None]] = []
         self.people = person_records(case)
+        #: the oldest assessment date the policy still takes as valid (ISO)
+        self.oldest = stale_before(case.world).isoformat()
         wide = {"description_width": "initial"}
         roles = [r.id for r in load_roles() if r.id in set(self.people["role"])]
         self.role = widgets.Dropdown(
