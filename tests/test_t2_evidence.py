@@ -18,6 +18,7 @@ from casekit.answers import dumps_answer
 from casekit.cases.sections import Section
 from casekit.cases.t2_training import audit as audit_mod
 from casekit.cases.t2_training import checks_base as cb
+from casekit.cases.t2_training import checks_more
 from casekit.cases.t2_training import evaluation as ev
 from casekit.cases.t2_training import evidence, evidence_plan, schedule
 from casekit.cases.t2_training.answer import LEVELS, DataIssue, Deferral, T2Answer
@@ -123,7 +124,7 @@ def test_the_audit_shows_reported_against_recomputed_by_kind(world: World, rubri
     graded = Graded(answer, world, rubric)
     html = _render(graded, "t2-audit")
     found = cb.handled_audit(graded.context).totals()
-    row = _row_with(html, t("t2evidence.kind_technology", "en"))
+    row = _row_with(html, t("t2evidence.kind_technology", "en"), "<td>999</td>")
     assert "<td>999</td>" in row and f"<td>{found['technology']}</td>" in row
     assert f"+{999 - found['technology']}" in row
     assert "<svg" in html and t("t2evidence.bar_reported", "en", kind=t("t2evidence.kind_technology", "en")) in html
@@ -284,6 +285,6 @@ def test_the_sections_read_the_checks_figures_from_the_cache(
     monkeypatch.setattr(schedule, "weekly_service_level", computed_again)
     monkeypatch.setattr(audit_mod, "audit", computed_again)
     monkeypatch.setattr(ev, "simulate_training", computed_again)
-    monkeypatch.setattr(evidence, "_induction_faults", computed_again)
+    monkeypatch.setattr(checks_more, "_induction_faults", computed_again)
     for lang in LANGS:
         assert all(_render(graded, s.id, lang) for s in SECTIONS)

@@ -10,6 +10,7 @@ import pytest
 
 from casekit.cases.t2_training.case import T2Case
 from casekit.cases.t2_training.kind import KIND
+from casekit.cases.t2_training.planner import headroom_hours
 from casekit.cases.t2_training.profiles import build_case
 from casekit.rubric import run_checks
 from casekit.scenario import World, world_for
@@ -63,18 +64,15 @@ def _everyone_on_every_elearning(case: T2Case) -> None:
     case.set_plan([{"staff_id": p, "session_id": s} for s in first["session_id"] for p in people], [])
 
 
-def _lowest_week_made_up(case: T2Case) -> None:
-    """The training crammed into week 1, and the lowest week reported as the target itself."""
+def _all_in_the_peak_week(case: T2Case) -> None:
+    """The whole plan moved into the quarter's tightest week (where an offer runs that week)."""
+    room = headroom_hours(case)
+    peak = min(room, key=lambda w: (room[w], w))
     sessions = case.world.training_sessions
-    week1 = dict(
-        zip(
-            sessions.loc[sessions["week"] == 1, "offer_id"],
-            sessions.loc[sessions["week"] == 1, "session_id"],
-            strict=True,
-        )
-    )
+    there = sessions[sessions["week"] == peak]
+    target = dict(zip(there["offer_id"], there["session_id"], strict=True))
     offer_of = dict(zip(sessions["session_id"], sessions["offer_id"], strict=True))
-    moved = list(dict.fromkeys((b.staff_id, week1.get(offer_of[b.session_id], b.session_id)) for b in case.bookings))
+    moved = list(dict.fromkeys((b.staff_id, target.get(offer_of[b.session_id], b.session_id)) for b in case.bookings))
     case.set_plan([{"staff_id": p, "session_id": s} for p, s in moved], case.deferred)
 
 
@@ -120,7 +118,7 @@ SHORTCUTS: dict[str, tuple[Callable[[T2Case], None], str]] = {
     "everything deferred with a reason": (_everything_deferred, "T2-C06"),
     "everyone deferred is never scheduled": (_everything_deferred, "T2-C10"),
     "everyone on every e-learning module": (_everyone_on_every_elearning, "T2-C11"),
-    "all training in week 1, the lowest week made up": (_lowest_week_made_up, "T2-C09"),
+    "all training in the peak week": (_all_in_the_peak_week, "T2-C09"),
     "data protection after go-live": (_data_protection_after_go_live, "T2-C12"),
     "the trainer as everyone's buddy": (_trainer_as_buddy, "T2-C12"),
     "results measured as behaviour": (_results_as_behaviour, "T2-C13"),

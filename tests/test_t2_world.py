@@ -317,8 +317,8 @@ def _spec_with(**changes: Any) -> str:
 @pytest.mark.parametrize(
     ("changes", "field", "expected"),
     [
-        ({"budget_per_head": -1}, "training.budget_per_head", "expect.ge"),
-        ({"budget_per_head": 12.5}, "training.budget_per_head", "expect.int"),
+        ({"budget_factor": 0.5}, "training.budget_factor", "expect.ge"),
+        ({"budget_factor": "many"}, "training.budget_factor", "expect.number"),
         ({"priority_threshold": -0.5}, "training.priority_threshold", "expect.ge"),
         ({"assessment_valid_months": 0}, "training.assessment_valid_months", "expect.ge"),
         ({"critical_within_weeks": 14}, "training.critical_within_weeks", "expect.le"),
@@ -338,7 +338,7 @@ def test_a_bad_training_value_names_its_field(changes: dict[str, Any], field: st
 
 def test_the_shipped_organisations_have_a_training_section(spec: OrgSpec) -> None:
     training = spec.training
-    assert training.budget_per_head > 0 and training.priority_threshold > 0
+    assert training.budget_factor >= 1 and training.priority_threshold > 0
     assert training.assessment_valid_months == 12 and training.critical_within_weeks == 4
     assert training.new_starters >= 1
     low, high = training.go_live_days

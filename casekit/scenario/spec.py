@@ -155,7 +155,8 @@ class Training(_Model):
 
     cost_scale: float = Field(gt=0, le=10)
     vendor_courses: bool
-    budget_per_head: int = Field(ge=0, le=1_000_000)  # NT$ for the quarter; budget = budget_per_head x headcount
+    # the quarter's budget: this many times the cheapest cover of the gaps above the threshold on the records
+    budget_factor: float = Field(ge=1, le=5)
     priority_threshold: float = Field(ge=0, le=100_000)  # a need at or above it (gap total x criticality) is trained
     assessment_valid_months: int = Field(ge=3, le=36)  # a skills record older than this before start_date is stale
     critical_within_weeks: int = Field(ge=1, le=13)  # compliance-critical gaps closed within this many weeks

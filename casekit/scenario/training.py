@@ -1,7 +1,8 @@
 """Training offers: internal coaching, e-learning and vendor courses, each covering skills, with cost and capacity.
 
 Every skill has at least one internal offer (coaching or e-learning): a centre trains its core skills in house, and
-buys vendor courses on top. A coaching run is one coach's group, and a larger centre has more coaches running the
+buys vendor courses on top. A compliance-critical skill always has an e-learning module (the regulator's rules and
+the notices are taught to everyone at once, and fast). A coaching run is one coach's group, and a larger centre has more coaches running the
 same module side by side, so its capacity grows with the headcount beyond :data:`COACHING_HEADCOUNT`.
 """
 
@@ -41,7 +42,7 @@ def build_training(spec: OrgSpec, seed: int, headcount: int) -> pd.DataFrame:
         chosen = [t for t, (*_, chance) in OFFER_TYPES.items() if rng.random() < chance]
         if not spec.training.vendor_courses:
             chosen = [t for t in chosen if t != "vendor_course"]
-        if not any(t in _INTERNAL for t in chosen):
+        if not any(t in _INTERNAL for t in chosen) or skill.compliance_critical:
             chosen = [t for t in OFFER_TYPES if t in (*chosen, "e_learning")]
         for kind in chosen:
             cost, hours, capacity, _ = OFFER_TYPES[kind]

@@ -19,7 +19,7 @@ from casekit.cases.t2_training.planner import HANDLING, draft_plan, headroom_hou
 from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.scenario import World
-from casekit.scenario.catalogs import load_induction_topics
+from casekit.scenario.catalogs import load_induction_topics, load_skills
 
 __all__ = ["ASSESSOR_VIEW", "FLAW_TARGETS", "PROFILES", "build_case"]
 
@@ -155,28 +155,33 @@ def _plan(case: T2Case, profile: str) -> None:
 
 
 def _one_week(case: T2Case, bookings: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The plan's training for the phones' staff moved into one early week, the tightest, as seats allow: a plan
-    made without looking at the weeks' service level."""
+    """The plan's training for the phones' staff moved into the quarter's tightest week, as seats allow (a
+    compliance-critical course only when that week is early enough): a plan made without looking at the weeks'
+    service level."""
     world = case.world
     room = headroom_hours(case)
-    within = int(case.policy["critical_within_weeks"])
-    week = min((w for w in room if w <= within), key=lambda w: (room[w], w))
+    week = min(room, key=lambda w: (room[w], w))
+    early = week <= int(case.policy["critical_within_weeks"])
     sessions = world.training_sessions
-    target = {
-        str(o): str(s)
-        for s, o, w in zip(sessions["session_id"], sessions["offer_id"], sessions["week"], strict=True)
-        if int(w) == week
-    }
+    that_week = sessions[sessions["week"] == week]
+    target = dict(zip(that_week["offer_id"].astype(str), that_week["session_id"].astype(str), strict=True))
     seats = dict(zip(sessions["session_id"].astype(str), sessions["seats"].astype(int), strict=True))
     offer_of = dict(zip(sessions["session_id"].astype(str), sessions["offer_id"].astype(str), strict=True))
+    critical_skills = {s.id for s in load_skills() if s.compliance_critical}
+    critical = {
+        str(o)
+        for o, k in zip(world.training["offer_id"], world.training["skills"], strict=True)
+        if set(str(k).split(";")) & critical_skills
+    }
     roles = dict(zip(world.staff["staff_id"].astype(str), world.staff["role"].astype(str), strict=True))
-    used = {s: 0 for s in seats}
+    used = dict.fromkeys(seats, 0)
     for _, sid in bookings:
         used[sid] += 1
     moved: list[tuple[str, str]] = []
     for person, sid in bookings:
         there = target.get(offer_of[sid])
-        if there and there != sid and roles.get(person) in HANDLING and used[there] < seats[there]:
+        movable = roles.get(person) in HANDLING and (early or offer_of[sid] not in critical)
+        if there and there != sid and movable and used[there] < seats[there]:
             used[there] += 1
             used[sid] -= 1
             moved.append((person, there))

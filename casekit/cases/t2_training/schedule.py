@@ -6,8 +6,10 @@ Method:
 
 - A plan is rows ``(staff_id, session_id)``; a person booked twice on one session holds one seat (the row counts
   once). Each row is joined with its session (offer, week) and offer (type, hours, cost per person, skills).
-- Budget = the spec's ``training.budget_per_head`` x headcount; spend = the offers' cost per person summed over the
-  rows. A session is overbooked when more people are booked on it than it has seats.
+- Budget: the centre set it at the start of the quarter as ``training.budget_factor`` times what closing every
+  gap of the needs at or above the priority threshold would cost on its records as they stand (a blank level taken
+  as no skill), each gap at the cheapest offer covering its skill, rounded up to NT$1,000 (:func:`budget`); spend
+  = the offers' cost per person summed over the rows. A session is overbooked when more people are booked on it than it has seats.
 - The weeks of the quarter (``weeks``) each have ``scheduled_fte``: the FTE the workforce plan puts on the phones
   before any training, a little above the week's Erlang-C need at shrinkage 0. Training takes the hours of the
   *handling* people booked that week off the phones: ``training_fte`` = those hours / 40 (a 40-hour week), so
@@ -23,6 +25,7 @@ Method:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -31,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from casekit.cases.t2_training.audit import Audit
+from casekit.cases.t2_training.audit import Audit, above_threshold, audit, data_issues
 from casekit.errors import ProblemCollector
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_roles
@@ -162,8 +165,18 @@ def _frame(world: World, plan: _Plan) -> pd.DataFrame:
 
 
 def budget(world: World) -> int:
-    """The quarter's training budget, NT$: ``training.budget_per_head`` x headcount."""
-    return round(float(world.spec.training.budget_per_head) * len(world.staff))
+    """The quarter's training budget, NT$ (the module's method: ``budget_factor`` x the cheapest cover of the gaps
+    above the threshold on the records as they stand, rounded up to NT$1,000)."""
+    issues = data_issues(world)
+    missing = issues[issues["problem"] == "missing"]
+    recorded = audit(world, assumed=set(zip(missing["staff_id"], missing["skill_id"], strict=True)))
+    above = above_threshold(recorded, world.spec.training.priority_threshold)
+    cheapest: dict[str, float] = {}
+    for skills, cost in zip(world.training["skills"], world.training["cost_per_person"], strict=True):
+        for skill in str(skills).split(";"):
+            cheapest[skill] = min(cheapest.get(skill, math.inf), float(cost))
+    total = sum(cheapest.get(str(k), 0.0) for k in above["skill_id"])
+    return int(math.ceil(total * float(world.spec.training.budget_factor) / 1000.0) * 1000)
 
 
 def spend(world: World, rows: Iterable[PlanRow]) -> int:

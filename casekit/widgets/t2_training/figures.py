@@ -17,8 +17,10 @@ from casekit.widgets.render import message_html
 from casekit.widgets.t2_training.charts import calendar_html, service_level_svg
 from casekit.widgets.t2_training.render import field_table, table_html
 
-__all__ = ["PlanFigures", "booked_seats", "gaps_html", "offers_frame", "over_html", "plan_figures", "spend_html"]
+__all__ = ["OPEN_SHOWN", "PlanFigures", "booked_seats", "gaps_html", "offers_frame", "over_html", "spend_html"]
 
+#: the open gaps listed under the figures (the rest counted): a table rendered after every change stays small
+OPEN_SHOWN = 100
 _OPEN_COLUMNS = ("staff_id", "role", "team", "skill_id", "required", "current", "gap", "compliance_critical", "status")
 
 
@@ -78,29 +80,28 @@ def weekly_html(weekly: pd.DataFrame, lang: str) -> str:
     return "".join(parts)
 
 
-def gaps_html(closed: pd.DataFrame, lang: str) -> str:
-    """How many of the audit's gaps a booking covers, and the open ones."""
+def gaps_html(closed: pd.DataFrame, lang: str, limit: int = OPEN_SHOWN) -> str:
+    """How many of the audit's gaps a booking covers, and the first ``limit`` of those still open."""
     n_closed = int(closed["closed"].sum()) if len(closed) else 0
     line = t("t2widgets.gaps_covered", lang, closed=format_count(n_closed), total=format_count(len(closed)))
     still = closed[~closed["closed"]] if len(closed) else closed
-    return message_html(line) + table_html(still, lang, columns=_OPEN_COLUMNS, counts=("required", "current", "gap"))
+    table = table_html(still.head(limit), lang, columns=_OPEN_COLUMNS, counts=("required", "current", "gap"))
+    more = len(still) - limit
+    return message_html(line) + table + (message_html(t("t2widgets.more_rows", lang, n=more)) if more > 0 else "")
 
 
 class PlanFigures:
     """Every live figure of a plan, as HTML: spend, over capacity, the chart, the weekly table, the calendar, the
-    gaps; one recompute from the case (its memo holds the weeks' Erlang-C needs)."""
+    gaps; one recompute from the case (its memo holds the weeks' Erlang-C needs). ``budget`` is the policy's,
+    read once: it depends on the world alone."""
 
-    def __init__(self, case: T2Case, lang: str) -> None:
+    def __init__(self, case: T2Case, lang: str, budget: int) -> None:
         weekly = case.weekly_service_level()
         over = case.over_capacity()
-        self.spend = spend_html(case.spend(), int(case.policy["budget"]), lang)
+        self.spend = spend_html(case.spend(), budget, lang)
         self.over = over_html(over, lang)
         self.chart = service_level_svg(weekly, lang)
         self.weekly = weekly_html(weekly, lang)
         booked = booked_seats(case.rows)
         self.calendar = calendar_html(case.world, booked, set(over["session_id"]), weekly, lang)
         self.gaps = gaps_html(case.closed_gaps(), lang)
-
-
-def plan_figures(case: T2Case, lang: str) -> PlanFigures:
-    return PlanFigures(case, lang)

@@ -45,9 +45,12 @@ def topics_frame() -> pd.DataFrame:
 
 class StarterForm(Panel):
     """One starter's induction: who buddies and trains them, the day they go live, the steps; adopted by its
-    button, or every problem with it shown (the last induction adopted stays)."""
+    button, or every problem with it shown (the last induction adopted stays). A new form's go-live day is
+    ``go_live`` (the policy's earliest)."""
 
-    def __init__(self, case: T2Case, starter: Mapping[str, Any], staff: list[tuple[str, str]], lang: str) -> None:
+    def __init__(
+        self, case: T2Case, starter: Mapping[str, Any], staff: list[tuple[str, str]], lang: str, go_live: int = 1
+    ) -> None:
         self.case = case
         self.lang = lang
         self.starter_id = str(starter["starter_id"])
@@ -68,7 +71,7 @@ class StarterForm(Panel):
             layout=widgets.Layout(width="420px"),
         )
         self.go_live = widgets.BoundedIntText(
-            value=plan.go_live_day if plan is not None else int(case.policy["go_live_days"][0]),
+            value=plan.go_live_day if plan is not None else go_live,
             min=1,
             max=_MAX_DAY,
             description=t("t2widgets.go_live_day", lang),
@@ -178,17 +181,17 @@ class InductionPanel(Panel):
         self.lang = lang
         staff = staff_options(case.world, lang)
         starters = case.starters()
+        low, high = case.policy["go_live_days"]
         self.starters = widgets.HTML()
         self.forms: dict[str, StarterForm] = {}
         for record in starters.to_dict("records"):
-            form = StarterForm(case, {str(k): v for k, v in record.items()}, staff, lang)
+            form = StarterForm(case, {str(k): v for k, v in record.items()}, staff, lang, int(low))
             self.forms[form.starter_id] = form
             self.when_clicked(form.adopt_button, self.refresh)
         for form in self.forms.values():
             form.offer_copies(self.forms)
         self.accordion = widgets.Accordion(children=[f.widget for f in self.forms.values()])
         self.accordion.add_class("ck-inductions")
-        low, high = case.policy["go_live_days"]
         self.widget = widgets.VBox(
             [
                 title("t2widgets.starters_heading", lang),

@@ -45,8 +45,16 @@ class PlanPanel(Panel):
         world = case.world
         self.figures: PlanFigures | None = None
         self._audit = case.audit()
-        self.names = dict(staff_options(world, lang))  # label -> id
-        self.labels = {v: k for k, v in self.names.items()}
+        self.budget = int(case.policy["budget"])  # the world's: read once
+        self.staff = staff_options(world, lang)
+        self.labels = {v: k for k, v in self.staff}  # id -> label
+        sessions = world.training_sessions
+        #: session -> (offer, week)
+        self.sessions = {
+            str(s): (str(o), int(w))
+            for s, o, w in zip(sessions["session_id"], sessions["offer_id"], sessions["week"], strict=True)
+        }
+        self._booking_labels: dict[tuple[str, str], str] = {}
         offers = [str(o) for o in world.training["offer_id"]]
         self.offer = widgets.Dropdown(
             options=[(f"{o} {offer_title(world, o, lang)}", o) for o in offers],
@@ -77,6 +85,8 @@ class PlanPanel(Panel):
             layout=widgets.Layout(width="560px"),
         )
         self.people.add_class("ck-plan-people")
+        self.offer.add_class("ck-plan-offer")
+        self.session.add_class("ck-plan-session")
         self.book_button = widgets.Button(description=t("t2widgets.book", lang), button_style="primary")
         self.bookings = widgets.SelectMultiple(
             options=[],
@@ -88,6 +98,7 @@ class PlanPanel(Panel):
         self.bookings.add_class("ck-plan-bookings")
         self.remove_button = widgets.Button(description=t("t2widgets.remove_bookings", lang))
         self.status = widgets.HTML(message_html(t("t2widgets.plan_hint", lang)))
+        self.status.add_class("ck-plan-status")
         self.when_changed(self.offer, self.offer_changed)
         for w in (self.team, self.gap_only):
             self.when_changed(w, self.offer_people)
@@ -173,13 +184,17 @@ class PlanPanel(Panel):
         self.people.value = kept
 
     def _booking_label(self, staff_id: str, session_id: str) -> str:
-        sessions = self.case.world.training_sessions.set_index("session_id")
-        offer, week = sessions.loc[session_id, "offer_id"], sessions.loc[session_id, "week"]
+        offer, week = self.sessions.get(session_id, ("", ""))
         person = self.labels.get(staff_id, staff_id)
         return t("t2widgets.booking_label", self.lang, person=person, session=session_id, offer=offer, week=week)
 
     def show_bookings(self) -> None:
-        self.bookings.options = [(self._booking_label(s, x), (s, x)) for s, x in self.case.rows]
+        """The plan's bookings to choose from (a label made once per booking)."""
+        labels = self._booking_labels
+        for row in self.case.rows:
+            if row not in labels:
+                labels[row] = self._booking_label(*row)
+        self.bookings.options = [(labels[row], row) for row in self.case.rows]
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after the plan adopted changes."""
@@ -223,7 +238,7 @@ class PlanPanel(Panel):
     # ----------------------------------------------------------------------------------------- the deferrals
     def _make_deferral(self, values: Mapping[str, Any], remove: Any) -> tuple[dict[str, Any], Any]:
         lang = self.lang
-        staff = [(k, v) for k, v in self.names.items()]
+        staff = self.staff
         skills = [s.id for s in load_skills()]
         person = values.get("staff_id", staff[0][1])
         skill = values.get("skill_id", skills[0])
@@ -278,7 +293,7 @@ class PlanPanel(Panel):
 
     def recompute(self) -> PlanFigures:
         """Every figure of the plan adopted now (the weeks' Erlang-C needs come from the case's memo)."""
-        figures = PlanFigures(self.case, self.lang)
+        figures = PlanFigures(self.case, self.lang, self.budget)
         self.spend.value = figures.spend
         self.over.value = figures.over
         self.chart.value = figures.chart

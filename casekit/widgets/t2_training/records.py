@@ -174,7 +174,9 @@ class RecordsPanel(Panel):
         self.issues.load([forms.issue_fields(i) for i in case.data_issues])
         self.issues.on_change(self.guard(self.adopt))
         self.status = widgets.HTML(message_html(t("t2widgets.issues_hint", lang)))
+        self.status.add_class("ck-issues-status")
         self.results = widgets.HTML()
+        self.results.add_class("ck-results")
         self.widget = widgets.VBox(
             [
                 title("t2widgets.policy_heading", lang),
