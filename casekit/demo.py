@@ -123,13 +123,18 @@ def run_demo(
 
 
 def _cohort(kinds: Sequence[CaseKind], candidates: int | None, submissions: Path) -> list[_Candidate]:
+    """The demo's candidates: the n-th works every kind's n-th profile (strong, competent, then one flaw each), so
+    each candidate has a case of every kind and a unit decision over all of them. A candidate is named by their
+    profile where every kind gives the same one (``demo-01-strong``), else ``demo-03-one-flaw``."""
+    names = [_profiles(kind).names for kind in kinds]
+    count = max(len(n) for n in names) if candidates is None else candidates
     cohort = []
-    for kind in kinds:
-        profiles = _profiles(kind)
-        count = len(profiles.names) if candidates is None else candidates
+    for kind, profiles in zip(kinds, names, strict=True):
         for i in range(count):
-            profile = profiles.names[i % len(profiles.names)]
-            cid = f"demo-{i + 1:02d}-{profile.replace('_', '-')}"
+            chosen = {n[i % len(n)] for n in names}
+            label = chosen.pop() if len(chosen) == 1 else "one-flaw"
+            cid = f"demo-{i + 1:02d}-{label.replace('_', '-')}"
+            profile = profiles[i % len(profiles)]
             cohort.append(_Candidate(cid, kind, profile, submissions / f"{cid}-{kind.id.lower()}.json"))
     return cohort
 

@@ -129,7 +129,10 @@ def test_a_data_problem_a_booking_and_the_save_in_the_browser(voila: tuple[str, 
             assert chart.inner_html() != before
             calendar = app.locator(".ck-calendar")
             expect(calendar).to_contain_text(f"{len(offered)}/{int(session['seats'])}", timeout=wait)
-            page.screenshot(path=str(answer.parent.parent / f"voila-t2-plan-{lang}.png"))
+            shots = answer.parent.parent
+            page.screenshot(path=str(shots / f"voila-t2-plan-{lang}.png"))
+            chart.screenshot(path=str(shots / f"voila-t2-chart-{lang}.png"))
+            calendar.screenshot(path=str(shots / f"voila-t2-calendar-{lang}.png"))
 
             # 7. declare and save
             tabs.nth(6).click()

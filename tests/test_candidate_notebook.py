@@ -15,11 +15,10 @@ from typing import Any
 
 import nbformat
 import pytest
-from papermill import execute_notebook
+from notebook_checks import widget_state
 
 from casekit.assessment.plan import load_plan
 from casekit.assessment.roster import CandidateRow, assign, save_roster
-from casekit.execution.kernels import isolated_kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"
@@ -48,29 +47,7 @@ def test_the_notebook_has_a_parameters_cell_and_no_logic() -> None:
 
 def run_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parameters: dict[str, Any]) -> Any:
     """The notebook executed by papermill with ``parameters`` in ``tmp_path``, and no ``CASEKIT_*`` variable."""
-    for var in ENV_PARAMETERS:
-        monkeypatch.delenv(var, raising=False)  # the kernel inherits the environment; it would override
-    out = tmp_path / "executed.ipynb"
-    with isolated_kernels() as km_class:
-        execute_notebook(
-            str(NOTEBOOK),
-            str(out),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(tmp_path),
-            kernel_manager_class=km_class,
-        )
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
-    views = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
-    assert len(views) == 1
-    model_id = views[0]["data"][WIDGET_VIEW]["model_id"]
-    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert state[model_id]["model_name"] == "VBoxModel"  # the app's own box, with its tabs in the saved state
-    return state
+    return widget_state(NOTEBOOK, parameters, tmp_path, monkeypatch)
 
 
 def shown(state: Any) -> str:

@@ -72,8 +72,11 @@ def test_every_candidate_has_a_unit_result_honestly_not_yet_competent(demo: Path
     # ... and so is its T1 case, which covers P1.1, P1.2 and E2 for the unit
     (t1,) = [c for c in strong["components"] if c["kind"] == "T1"]
     assert t1["decision"]["outcome"] == "competent"
+    # ... and its T2 case, which covers P2.1-P2.4 and E3
+    (t2,) = [c for c in strong["components"] if c["kind"] == "T2"]
+    assert t2["decision"]["outcome"] == "competent"
     covered = {e for e, cells in strong["coverage"].items() if any(c["state"] == "met" for c in cells)}
-    assert {"P1.1", "P1.2", "E2"} <= covered
+    assert {"P1.1", "P1.2", "E2", "P2.1", "P2.2", "P2.3", "P2.4", "E3"} <= covered
 
 
 def test_the_resubmission_keeps_attempt_one(demo: Path) -> None:

@@ -18,9 +18,8 @@ from casekit.answers import dumps_answer
 from casekit.cases.sections import Section
 from casekit.cases.t2_training import audit as audit_mod
 from casekit.cases.t2_training import checks_base as cb
-from casekit.cases.t2_training import checks_more
+from casekit.cases.t2_training import checks_more, evidence, evidence_plan, schedule
 from casekit.cases.t2_training import evaluation as ev
-from casekit.cases.t2_training import evidence, evidence_plan, schedule
 from casekit.cases.t2_training.answer import LEVELS, DataIssue, Deferral, T2Answer
 from casekit.cases.t2_training.checks import CHECKS
 from casekit.cases.t2_training.checks_more import training_outcome

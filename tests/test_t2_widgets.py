@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notebook_checks import assert_resumes_in_a_kernel
 
 from casekit.cases.t2_training import schedule
 from casekit.cases.t2_training.answer import Evaluation, T2Answer
@@ -21,6 +22,7 @@ from casekit.cases.t2_training.profiles import build_case
 from casekit.html import esc
 from casekit.i18n import LANGS, t
 from casekit.kpi import format_money
+from casekit.registry import registry
 from casekit.scenario import World, world_for
 from casekit.widgets.t2_training import ANSWER_MIME, T2App, forms
 from casekit.widgets.t2_training.charts import HOLDS, MISSES, calendar_html, service_level_svg
@@ -154,9 +156,7 @@ def test_every_tab_worked_to_a_saved_valid_answer(lang: str, world: World, tmp_p
     app.save.save_button.click()
     path = app.answer_path
     assert esc(str(path.resolve())) in app.save.status.value
-    from casekit.answers import load_answer
-
-    doc = load_answer(path, {"T2": app.kind.answers})
+    doc = registry.load_answer(path)
     assert isinstance(doc, T2Answer) and doc == app.case.to_answer()
     expected = ref.to_answer()
     assert (doc.case, doc.org, doc.seed, doc.candidate_id, doc.lang) == ("T2", ORG, SEED, "cand-1", lang)
@@ -318,14 +318,21 @@ def test_deferrals_need_a_reason(app: T2App) -> None:
     p.deferred.add_button.click()
     assert "problem" in p.deferred_status.value and case.deferred == []
     p.deferred.rows[0]["reason"].value = SCRIPT
-    assert case.deferred[0].reason == SCRIPT
-    assert SCRIPT not in "".join(texts_of(p.widget)).replace(p.deferred.rows[0]["reason"].value, "")
+    assert case.deferred[0].reason == SCRIPT and t("t2widgets.deferred_adopted", "en", n=1) in p.deferred_status.value
+    p.deferred.rows[0]["reason"].value = SCRIPT * 100  # too long: the problem names it, escaped
+    assert "problem" in p.deferred_status.value and SCRIPT not in p.deferred_status.value
+    assert case.deferred[0].reason == SCRIPT  # the last valid deferrals stay
 
 
 def test_the_memo_keeps_the_erlang_c_needs_of_the_weeks(app: T2App, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+    calls: list[World] = []
     real = schedule.week_needs
-    monkeypatch.setattr(schedule, "week_needs", lambda world: calls.append(1) or real(world))
+
+    def counted(world: World) -> Any:
+        calls.append(world)
+        return real(world)
+
+    monkeypatch.setattr(schedule, "week_needs", counted)
     p = app.plan
     p.gap_only.value = False
     for person in [v for _, v in p.people.options][:4]:
@@ -423,6 +430,27 @@ def test_the_chart_marks_the_weeks_below_the_target(world: World) -> None:
 # --- the notebook -----------------------------------------------------------------------------------------------
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "candidate" / "t2_training.ipynb"
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TAB_KEYS = (
+    "t2widgets.tab_records",
+    "t2widgets.tab_needs",
+    "t2widgets.tab_induction",
+    "t2widgets.tab_plan",
+    "t2widgets.tab_evaluation",
+    "t2widgets.tab_texts",
+    "widgets.tab_save",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_papermill_runs_the_notebook_and_resumes_the_saved_answer(
+    lang: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = build_case("strong", ORG, SEED, "nb", lang, world=world)
+    assert_resumes_in_a_kernel(NOTEBOOK, case, TAB_KEYS, tmp_path, monkeypatch)
 
 
 def test_the_notebook_has_a_parameters_cell_and_no_logic() -> None:

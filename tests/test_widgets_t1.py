@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notebook_checks import assert_resumes_in_a_kernel
 
 from casekit.cases.t1_recruitment.answer import T1Answer
 from casekit.cases.t1_recruitment.case import T1Case
@@ -413,42 +414,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def test_papermill_runs_the_notebook_and_resumes_the_saved_answer(
     lang: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nbformat
-    from papermill import execute_notebook
-
-    from casekit.execution.kernels import isolated_kernels
-
-    for var in ("CASEKIT_ORG", "CASEKIT_SEED", "CASEKIT_CANDIDATE", "CASEKIT_ROSTER", "CASEKIT_LANG", "CASEKIT_ANSWER"):
-        monkeypatch.delenv(var, raising=False)  # the kernel inherits the environment; it would override
-    answer = tmp_path / "answers" / "nb-t1.json"
-    saved = build_case("strong", ORG, SEED, "nb", lang, world=world).save(answer)
-    before = saved.read_bytes()
-    out = tmp_path / "executed.ipynb"
-    parameters = {"org": ORG, "seed": SEED, "candidate_id": "nb", "lang": lang, "answer_path": str(answer)}
-    with isolated_kernels() as km_class:
-        execute_notebook(
-            str(NOTEBOOK),
-            str(out),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(tmp_path),
-            kernel_manager_class=km_class,
-        )
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
-    (view,) = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
-    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert state[view["data"][WIDGET_VIEW]["model_id"]]["model_name"] == "VBoxModel"
-    titles = [s["state"].get("titles", ()) for s in state.values() if s["model_name"] == "TabModel"]
-    expected = tuple(t("widgets.tab_numbered", lang, n=n, title=t(k, lang)) for n, k in enumerate(TAB_KEYS, 1))
-    assert expected in [tuple(x) for x in titles]
-    shown = "\n".join(str(s["state"].get("value", "")) for s in state.values())
-    assert esc(t("widgets.resumed", lang, path=str(answer))) in shown
-    assert answer.read_bytes() == before  # opening saves nothing
-    assert not answer.with_name(answer.name + ".draft").exists()
+    case = build_case("strong", ORG, SEED, "nb", lang, world=world)
+    assert_resumes_in_a_kernel(NOTEBOOK, case, TAB_KEYS, tmp_path, monkeypatch)
 
 
 TAB_KEYS = (

@@ -2,8 +2,9 @@
 
 Every skill has at least one internal offer (coaching or e-learning): a centre trains its core skills in house, and
 buys vendor courses on top. A compliance-critical skill always has an e-learning module (the regulator's rules and
-the notices are taught to everyone at once, and fast). A coaching run is one coach's group, and a larger centre has more coaches running the
-same module side by side, so its capacity grows with the headcount beyond :data:`COACHING_HEADCOUNT`.
+the notices are taught to everyone at once, and fast). A coaching run is one coach's group, and a larger centre has
+more coaches running the same module side by side, so its capacity grows with the headcount beyond
+:data:`COACHING_HEADCOUNT`.
 """
 
 from __future__ import annotations

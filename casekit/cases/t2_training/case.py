@@ -11,6 +11,7 @@ the logic lives here or in the modules it calls, never in a widget callback, so 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
@@ -38,9 +39,11 @@ from casekit.scenario.catalogs import load_roles
 from casekit.staffing import StaffingNeed
 from casekit.validation import pydantic_problems
 
-__all__ = ["T2Case", "handling", "rows_of", "unknown_ids"]
+__all__ = ["MEMO_SIZE", "T2Case", "handling", "rows_of", "unknown_ids"]
 
 T = TypeVar("T")
+#: How many figures a case keeps memoised (weekly tables, spends, audits by handling).
+MEMO_SIZE = 64
 
 
 def _parse(model: type[BaseModel], data: Any, source: str) -> Any:
@@ -129,12 +132,26 @@ class T2Case(Case[T2Answer]):
         self.discussion = ""
         #: figures that depend only on the world and a part of the answer, by that part: a draft save and every
         #: widget recompute ask for them after each change
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        #: figures of the world alone (the weekly Erlang-C needs, the budget): kept for the case's life
+        self._fixed: dict[str, Any] = {}
 
     def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        if key not in self._memo:
+        """The figure for ``key``, computed once; the least recently used are dropped beyond :data:`MEMO_SIZE`
+        (every plan tried leaves its figures, and a session tries many)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+        else:
             self._memo[key] = compute()
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
         value: T = self._memo[key]
+        return value
+
+    def _world_figure(self, key: str, compute: Callable[[], T]) -> T:
+        if key not in self._fixed:
+            self._fixed[key] = compute()
+        value: T = self._fixed[key]
         return value
 
     def _check_ids(self, doc: T2Answer, source: str) -> None:
@@ -155,7 +172,7 @@ class T2Case(Case[T2Answer]):
         a critical gap is trained, the go-live window for new starters, the service-level target."""
         training, targets = self.world.spec.training, self.world.spec.targets
         return {
-            "budget": schedule.budget(self.world),
+            "budget": self._world_figure("budget", lambda: schedule.budget(self.world)),
             "priority_threshold": training.priority_threshold,
             "assessment_valid_months": training.assessment_valid_months,
             "critical_within_weeks": training.critical_within_weeks,
@@ -240,7 +257,7 @@ class T2Case(Case[T2Answer]):
         return parsed
 
     def week_needs(self) -> tuple[StaffingNeed, ...]:
-        return self._memoised(("week_needs",), lambda: tuple(schedule.week_needs(self.world)))
+        return self._world_figure("week_needs", lambda: tuple(schedule.week_needs(self.world)))
 
     def weekly_service_level(self, rows: Collection[tuple[str, str]] | None = None) -> pd.DataFrame:
         """The service level of every week of the quarter with the plan's training taken off the phones."""

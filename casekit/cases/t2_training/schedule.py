@@ -9,7 +9,8 @@ Method:
 - Budget: the centre set it at the start of the quarter as ``training.budget_factor`` times what closing every
   gap of the needs at or above the priority threshold would cost on its records as they stand (a blank level taken
   as no skill), each gap at the cheapest offer covering its skill, rounded up to NT$1,000 (:func:`budget`); spend
-  = the offers' cost per person summed over the rows. A session is overbooked when more people are booked on it than it has seats.
+  = the offers' cost per person summed over the rows. A session is overbooked when more people are booked on it
+  than it has seats.
 - The weeks of the quarter (``weeks``) each have ``scheduled_fte``: the FTE the workforce plan puts on the phones
   before any training, a little above the week's Erlang-C need at shrinkage 0. Training takes the hours of the
   *handling* people booked that week off the phones: ``training_fte`` = those hours / 40 (a 40-hour week), so

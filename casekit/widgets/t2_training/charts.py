@@ -24,7 +24,7 @@ HOLDS = "#3b7dd8"
 MISSES = "#d8663b"
 _OVER = "background:#fde2e1;color:#b42318;font-weight:bold"
 _BOOKED = "background:#dbe9fb"
-_NONE = "background:#f3f5f7"
+_NONE = "background:#dfe3e8"
 
 
 def _floor(low: float) -> float:
@@ -32,13 +32,13 @@ def _floor(low: float) -> float:
     return max(0.0, math.floor(low * 10 - 1e-9) / 10 - 0.1)
 
 
-def service_level_svg(weekly: pd.DataFrame, lang: str, *, width: int = 680, height: int = 260) -> str:
+def service_level_svg(weekly: pd.DataFrame, lang: str, *, width: int = 720, height: int = 260) -> str:
     """The service level of every week as vertical bars (a week that misses the target in another colour), with the
     target as a dashed line; the y axis starts a little below the lowest bar so the differences show."""
     levels = [float(x) for x in weekly["service_level"]]
     target = float(weekly["target"].iloc[0]) if len(weekly) else 0.0
     heading = t("t2widgets.chart_service_level", lang, target=format_share(target, 0))
-    left, right, top, bottom = 48, 12, 30, 34
+    left, right, top, bottom = 48, 76, 30, 34
     low = _floor(min([*levels, target])) if levels else 0.0
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -81,7 +81,7 @@ def service_level_svg(weekly: pd.DataFrame, lang: str, *, width: int = 680, heig
         'stroke="#c00" stroke-width="1.5" stroke-dasharray="5 3"/>'
     )
     parts.append(
-        f'<text x="{width - right}" y="{ty - 4:.1f}" font-size="10" fill="#c00" text-anchor="end">'
+        f'<text x="{width - right + 4}" y="{ty + 4:.1f}" font-size="10" fill="#c00" text-anchor="start">'
         f"{esc(t('t2widgets.target_line', lang, target=format_share(target, 0)))}</text>"
     )
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#444"/>')

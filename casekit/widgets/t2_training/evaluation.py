@@ -42,18 +42,17 @@ class EvaluationPanel(Panel):
         self.sim_status = widgets.HTML(message_html(t("t2widgets.simulate_hint", lang, months=MONTHS)))
         self.results = widgets.HTML()
         measures = [(t("t2widgets.not_chosen", lang), ""), *option_pairs("measure", MEASURES, lang)]
-        self.levels = {
-            level: widgets.Dropdown(
-                options=measures
-                if given["levels"][level] in MEASURES or not given["levels"][level]
-                else [*measures, (given["levels"][level], given["levels"][level])],
-                value=given["levels"][level],
+        self.levels = {}
+        for level in LEVELS:
+            chosen = given["levels"][level]
+            kept = [(chosen, chosen)] if chosen and chosen not in MEASURES else []  # the form shows what came
+            self.levels[level] = widgets.Dropdown(
+                options=[*measures, *kept],
+                value=chosen,
                 description=t(f"t2widgets.level_{level}", lang),
-                style=_WIDE,
+                style={"description_width": "10em"},
                 layout=widgets.Layout(width="520px"),
             )
-            for level in LEVELS
-        }
         self.roi_offer = widgets.Dropdown(
             options=[], description=t("t2widgets.roi_offer", lang), style=_WIDE, layout=widgets.Layout(width="560px")
         )

@@ -78,6 +78,7 @@ class StarterForm(Panel):
             style=_WIDE,
         )
         self.steps = Rows(self._make_step, lang, t("t2widgets.add_step", lang))
+        self.steps.add_button.layout.align_self = "flex-start"
         self.steps.load(forms.induction_steps(plan) if plan is not None else [])
         self.adopt_button = widgets.Button(description=t("t2widgets.adopt_induction", lang, starter=self.starter_id))
         self.adopt_button.button_style = "primary"

@@ -74,6 +74,7 @@ class NeedsPanel(Panel):
         self.coverage = widgets.HTML()
         self.needs_tables = {c: widgets.HTML() for c in CATEGORIES}
         self.needs = Rows(self._make_row, lang, t("t2widgets.add_need", lang))
+        self.needs.add_button.layout.align_self = "flex-start"
         self.needs.widget.add_class("ck-needs")
         self.needs.load([forms.need_fields(n) for n in case.needs])
         self.needs.on_change(self.guard(self.adopt))

@@ -105,6 +105,7 @@ class PlanPanel(Panel):
         self.when_clicked(self.book_button, self.book)
         self.when_clicked(self.remove_button, self.remove)
         self.deferred = Rows(self._make_deferral, lang, t("t2widgets.add_deferral", lang))
+        self.deferred.add_button.layout.align_self = "flex-start"
         self.deferred.load([forms.deferral_fields(d) for d in case.deferred])
         self.deferred.on_change(self.guard(self.adopt_deferred))
         self.deferred_status = widgets.HTML(message_html(t("t2widgets.deferred_hint", lang)))

@@ -170,6 +170,7 @@ class RecordsPanel(Panel):
         for w in (self.role, self.team, self.problem):
             self.when_changed(w, self.show_records)
         self.issues = RowList(self._fields(), lang, t("t2widgets.add_issue", lang))
+        self.issues.add_button.layout.align_self = "flex-start"
         self.issues.widget.add_class("ck-issues")
         self.issues.load([forms.issue_fields(i) for i in case.data_issues])
         self.issues.on_change(self.guard(self.adopt))

@@ -54,6 +54,7 @@ _CODED = {
     "measure": "measure_",
     "provider": "provider_",
     "group": "group_",
+    "pay_basis": "pay_basis_",
 }
 _SEPARATOR = {"zh-TW": "、"}
 Format = Callable[[Any], str]
