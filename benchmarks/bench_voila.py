@@ -23,7 +23,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb"
+CASES = {
+    "T1": ROOT / "notebooks" / "candidate" / "t1_recruitment.ipynb",
+    "T2": ROOT / "notebooks" / "candidate" / "t2_training.ipynb",
+    "T4": ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb",
+}
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -98,6 +102,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--org", default="bank-cards")
+    ap.add_argument("--cases", default=",".join(CASES), help="the case kinds to open, comma-separated")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="casekit-bench-voila-"))
     trivial = work / "trivial.ipynb"
@@ -105,7 +110,10 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEKIT_")}
     env.update(CASEKIT_ORG=args.org, CASEKIT_SEED="7", CASEKIT_CANDIDATE="bench", CASEKIT_LANG="zh-TW",
                CASEKIT_ANSWER=str(work / "answer.json"))  # fmt: skip
-    for name, notebook in (("trivial notebook (plain Voilà)", trivial), (f"T4 case ({args.org})", CASE)):
+    runs = [("trivial notebook (plain Voilà)", trivial)]
+    runs += [(f"{kind} case ({args.org})", CASES[kind]) for kind in args.cases.split(",")]
+    for name, notebook in runs:
+        env["CASEKIT_ANSWER"] = str(work / f"answer-{notebook.stem}.json")
         proc, port, ready = _serve(notebook, env, work / f"{notebook.stem}.log")
         try:
             loads = _page_loads(port, args.repeat)
