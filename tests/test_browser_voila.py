@@ -129,19 +129,21 @@ def voila_server(notebook: Path, tmp_path: Path, *, org: str, seed: int, lang: s
         CASEKIT_ANSWER=str(answer),
     )
     port = free_port()
-    log = (tmp_path / "voila.log").open("wb")
     voila_bin = Path(sys.executable).with_name("voila")
-    proc = subprocess.Popen(
-        [str(voila_bin), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    args = [str(voila_bin), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+    with served(args, ROOT, env, tmp_path / "voila.log", port):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextlib.contextmanager
+def served(args: list[str], cwd: Path, env: dict[str, str], log_path: Path, port: int) -> Iterator[None]:
+    """The server ``args`` run in ``cwd`` with ``env`` until it listens on ``port`` (output to ``log_path``);
+    stopped with SIGINT (killed when it does not stop within 20 s) when the block ends."""
+    log = log_path.open("wb")
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/"
+        yield
     finally:
         proc.send_signal(signal.SIGINT)
         try:
