@@ -136,8 +136,8 @@ def test_a_shortcut_does_not_pass(world: World, name: str) -> None:
     assert criterion in _not_met(case)
 
 
-def test_a_plan_on_a_stale_record_misses_the_real_gaps(world: World) -> None:
-    """Reassessment changes what must be trained: a plan drawn on the stale levels leaves real gaps open."""
+def test_reassessment_changes_the_gaps_the_plan_must_close(world: World) -> None:
+    """Reassessment changes what must be trained: the stale levels give other gaps than the current ones."""
     case = build_case("strong", "bank-cards", 11, "gamer", "en", world=world)
     stale = [i for i in case.data_issues if i.problem == "stale"]
     assert stale
