@@ -7,22 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from profile_checks import not_met
 
 from casekit.cases.t1_recruitment.case import T1Case
 from casekit.cases.t1_recruitment.kind import KIND
 from casekit.cases.t1_recruitment.profiles import build_case
-from casekit.rubric import run_checks
 from casekit.scenario import World, world_for
 
 
 @pytest.fixture(scope="module")
 def world() -> World:
     return world_for("bank-cards", 11)
-
-
-def _not_met(case: T1Case) -> set[str]:
-    result = run_checks(KIND.load_rubric(), KIND.grading_context(case.to_answer(), case.world), registry=KIND.checks)
-    return {c.id for c in result.criteria if c.state in ("not_yet_met", "error")}
 
 
 def _every_skill_expert(case: T1Case) -> None:
@@ -122,6 +117,6 @@ SHORTCUTS: dict[str, tuple[Callable[[T1Case], None], str]] = {
 def test_a_shortcut_does_not_pass(world: World, name: str) -> None:
     shortcut, criterion = SHORTCUTS[name]
     case = build_case("strong", "bank-cards", 11, "gamer", "zh-TW", world=world)
-    assert criterion not in _not_met(case)
+    assert criterion not in not_met(KIND, case)
     shortcut(case)
-    assert criterion in _not_met(case)
+    assert criterion in not_met(KIND, case)

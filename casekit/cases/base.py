@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from casekit.answers import AnswerDocument, Declaration, save_answer
 from casekit.errors import AnswerError, CasekitError, UsageError
@@ -23,7 +25,7 @@ from casekit.i18n import normalise_lang, t
 from casekit.scenario import World, world_for
 from casekit.validation import pydantic_problems
 
-__all__ = ["Case", "ChecklistItem"]
+__all__ = ["Case", "ChecklistItem", "Memo", "parse_part"]
 
 A = TypeVar("A", bound=AnswerDocument)
 T = TypeVar("T")
@@ -35,6 +37,42 @@ class ChecklistItem:
 
     key: str
     done: bool
+
+
+def parse_part(model: type[BaseModel], data: Any, source: str) -> Any:
+    """``data`` validated as ``model`` (a model instance is taken as it is); AnswerError naming every problem, with
+    ``source`` as the part of the answer it is for. How a case adopts one part of its answer."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise AnswerError(pydantic_problems(source, exc, model)) from None
+
+
+class Memo:
+    """Figures by key, each computed once: what a case's widgets and its draft save ask for after every change.
+    With ``size``, the least recently used are dropped beyond it (every plan a candidate tries leaves figures)."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if key in self._values:
+            self._values.move_to_end(key)
+        else:
+            self._values[key] = compute()
+            while self.size is not None and len(self._values) > self.size:
+                self._values.popitem(last=False)
+        value: T = self._values[key]
+        return value
+
+    def clear(self) -> None:
+        self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 class Case(ABC, Generic[A]):

@@ -5,11 +5,19 @@ Pure functions of data, so tests call them; every text goes through :func:`casek
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 from casekit.errors import CasekitError
 from casekit.html import esc
 from casekit.i18n import t
+from casekit.kpi import format_count, format_money, format_number, format_share
 
-__all__ = ["STYLE", "message_html", "problems_html"]
+Format = Callable[[Any], str]
+"""How one column's values are shown."""
+
+__all__ = ["STYLE", "Format", "column_formats", "message_html", "number_text", "optional", "problems_html"]
 
 # the tables' look, once per app (an HTML widget's <style> applies to the page; scoped to the app's class)
 STYLE = (
@@ -36,3 +44,33 @@ def problems_html(exc: CasekitError, lang: str) -> str:
     head = esc(t("widgets.problems", lang, n=len(lines)))
     style = f"color:{_COLOURS['error']}"
     return f'<div class="ck-problems" style="{style}"><p><strong>{head}</strong></p><ul>{items}</ul></div>'
+
+
+def column_formats(
+    lang: str,
+    shares: Sequence[str] = (),
+    money: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    numbers: Mapping[str, int] | None = None,
+) -> dict[str, Format]:
+    """How a table's columns are shown: ``shares`` in %, ``money`` in NT$, ``counts`` whole, ``numbers`` with the
+    digits given."""
+    out: dict[str, Format] = {c: format_share for c in shares}
+    out |= {c: functools.partial(format_money, lang=lang) for c in money}
+    out |= {c: format_count for c in counts}
+    out |= {c: functools.partial(format_number, digits=d) for c, d in (numbers or {}).items()}
+    return out
+
+
+def optional(text: str) -> str | None:
+    """A text field's value: None when blank, else the stripped text (the model reads a number from it)."""
+    stripped = text.strip()
+    return stripped or None
+
+
+def number_text(value: float | int | None) -> str:
+    """A number as a text field shows it: whole numbers without '.0'; blank for None."""
+    if value is None:
+        return ""
+    v = float(value)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(round(v, 10))

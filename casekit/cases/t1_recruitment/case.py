@@ -14,9 +14,8 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
 
-from casekit.cases.base import Case, ChecklistItem
+from casekit.cases.base import Case, ChecklistItem, Memo, parse_part
 from casekit.cases.t1_recruitment import selection as sel
 from casekit.cases.t1_recruitment import succession, turnover
 from casekit.cases.t1_recruitment.advert import AdvertIssue, JobAdvert, check_advert
@@ -38,7 +37,6 @@ from casekit.scenario import World
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.recruitment import interview_ratings
 from casekit.scenario.spec import minimum_wage
-from casekit.validation import pydantic_problems
 
 __all__ = ["PLACE_SHARE", "T1Case", "advert_rules", "places"]
 
@@ -64,15 +62,6 @@ def advert_rules(world: World) -> dict[str, Any]:
         "minimum_monthly": int(wage["monthly"]),
         "disclosure_threshold": int(load_law()["job_ad_pay_disclosure_threshold"]),
     }
-
-
-def _parse(model: type[BaseModel], data: Any, source: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise AnswerError(pydantic_problems(source, exc, model)) from None
 
 
 class T1Case(Case[T1Answer]):
@@ -104,7 +93,7 @@ class T1Case(Case[T1Answer]):
         self.discussion = ""
         #: figures that depend only on the world and a part of the answer, by that part (ratings by the kit's
         #: competencies, the need by shrinkage, ...): a draft save asks for them after every change
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo = Memo()
 
     # --------------------------------------------------------------------------------------------- the world
     @property
@@ -119,25 +108,25 @@ class T1Case(Case[T1Answer]):
     # ------------------------------------------------------------------------------------- job and advert
     def set_job(self, data: Any) -> JobSpec:
         """Validate and adopt the job specification and description; AnswerError naming every problem."""
-        job: JobSpec = _parse(JobSpec, data, "job")
+        job: JobSpec = parse_part(JobSpec, data, "job")
         self.job = job
         return job
 
     def set_advert(self, data: Any) -> JobAdvert:
-        advert: JobAdvert = _parse(JobAdvert, data, "advert")
+        advert: JobAdvert = parse_part(JobAdvert, data, "advert")
         self.advert = advert
         return advert
 
     def advert_issues(self, advert: Any = None) -> list[AdvertIssue]:
         """What is unlawful in ``advert`` (a :class:`JobAdvert` or the form's mapping; default: the adopted one):
         the live check beside the form. AnswerError naming every problem when the form's data is not an advert."""
-        chosen: JobAdvert | None = self.advert if advert is None else _parse(JobAdvert, advert, "advert")
+        chosen: JobAdvert | None = self.advert if advert is None else parse_part(JobAdvert, advert, "advert")
         return [] if chosen is None else check_advert(chosen, **advert_rules(self.world))
 
     # ------------------------------------------------------------------------------------------ interview kit
     def set_kit(self, questions: Iterable[Any]) -> list[InterviewQuestion]:
         """Validate and adopt the structured kit (the same questions, in this order, for every applicant)."""
-        kit = [_parse(InterviewQuestion, q, f"kit.{i}") for i, q in enumerate(questions)]
+        kit = [parse_part(InterviewQuestion, q, f"kit.{i}") for i, q in enumerate(questions)]
         self.kit = kit
         return kit
 
@@ -173,10 +162,7 @@ class T1Case(Case[T1Answer]):
         return self._ratings(tuple(q.competency for q in self.kit))
 
     def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        if key not in self._memo:
-            self._memo[key] = compute()
-        value: T = self._memo[key]
-        return value
+        return self._memo.get(key, compute)
 
     def _ratings(self, competencies: tuple[str, ...]) -> pd.DataFrame:
         return self._memoised(("ratings", competencies), lambda: interview_ratings(self.world, list(competencies)))
@@ -240,7 +226,7 @@ class T1Case(Case[T1Answer]):
         """The candidate's turnover figures and the annualisation method they used; AnswerError naming every
         problem (an unknown figure, a value out of range)."""
         data = {"turnover_method": method, **figures}
-        reported: Reported = _parse(Reported, data, "turnover")
+        reported: Reported = parse_part(Reported, data, "turnover")
         self.turnover_method = reported.turnover_method
         self.turnover_figures = {k: float(v) for k, v in figures.items() if v is not None}
         return self.turnover_figures
@@ -249,12 +235,12 @@ class T1Case(Case[T1Answer]):
         return turnover.find_drivers(self.world)
 
     def set_drivers(self, drivers: Iterable[Any]) -> list[Driver]:
-        self.drivers = [_parse(Driver, d, f"drivers.{i}") for i, d in enumerate(drivers)]
+        self.drivers = [parse_part(Driver, d, f"drivers.{i}") for i, d in enumerate(drivers)]
         return self.drivers
 
     # ------------------------------------------------------------------------------------------ retention
     def set_actions(self, actions: Iterable[Any]) -> list[RetentionAction]:
-        self.actions = [_parse(RetentionAction, a, f"retention.{i}") for i, a in enumerate(actions)]
+        self.actions = [parse_part(RetentionAction, a, f"retention.{i}") for i, a in enumerate(actions)]
         return self.actions
 
     def simulate_retention(self, months: int = 6) -> RetentionReview:
@@ -275,7 +261,7 @@ class T1Case(Case[T1Answer]):
         return succession.succession_readiness(self.world)
 
     def set_successors(self, successors: Iterable[Any]) -> list[Successor]:
-        self.successors = [_parse(Successor, s, f"successors.{i}") for i, s in enumerate(successors)]
+        self.successors = [parse_part(Successor, s, f"successors.{i}") for i, s in enumerate(successors)]
         return self.successors
 
     # ------------------------------------------------------------------------------------------- staffing
@@ -285,7 +271,7 @@ class T1Case(Case[T1Answer]):
         )
 
     def set_staffing(self, shrinkage: float, hires: int) -> Staffing:
-        self.staffing = _parse(Staffing, {"shrinkage": shrinkage, "hires": hires}, "staffing")
+        self.staffing = parse_part(Staffing, {"shrinkage": shrinkage, "hires": hires}, "staffing")
         return self.staffing
 
     # ------------------------------------------------------------------------------------------- answer

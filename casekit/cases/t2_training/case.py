@@ -10,15 +10,12 @@ the logic lives here or in the modules it calls, never in a widget callback, so 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
 
-from casekit.cases.base import Case, ChecklistItem
+from casekit.cases.base import Case, ChecklistItem, Memo, parse_part
 from casekit.cases.t2_training import audit as audit_mod
 from casekit.cases.t2_training import evaluation as ev
 from casekit.cases.t2_training import schedule
@@ -37,7 +34,6 @@ from casekit.errors import AnswerError, Problem
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_roles
 from casekit.staffing import StaffingNeed
-from casekit.validation import pydantic_problems
 
 __all__ = ["MEMO_SIZE", "T2Case", "handling", "rows_of", "unknown_ids"]
 
@@ -46,34 +42,25 @@ T = TypeVar("T")
 MEMO_SIZE = 64
 
 
-def _parse(model: type[BaseModel], data: Any, source: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise AnswerError(pydantic_problems(source, exc, model)) from None
-
-
 def handling(world: World, issues: Iterable[DataIssue]) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """The people reassessed and the (person, skill) pairs planned as level 0, from the data problems handled.
     A whole-record entry (``skill_id`` None) planned as level 0 covers every required skill of the person."""
     reassessed: set[str] = set()
     assumed: set[tuple[str, str]] = set()
-    required = _required_skills(world)
+    whole: set[str] = set()
     for issue in issues:
         if issue.action == "reassess":
             reassessed.add(issue.staff_id)
         elif issue.skill_id is not None:
             assumed.add((issue.staff_id, issue.skill_id))
         else:
-            assumed.update((issue.staff_id, s) for s in required.get(issue.staff_id, ()))
+            whole.add(issue.staff_id)
+    if whole:
+        required = {r.id: tuple(r.required_skills) for r in load_roles()}
+        staff = world.staff[world.staff["staff_id"].isin(sorted(whole))]
+        for person, role in zip(staff["staff_id"].astype(str), staff["role"].astype(str), strict=True):
+            assumed.update((person, s) for s in required.get(role, ()))
     return frozenset(reassessed), frozenset(assumed)
-
-
-def _required_skills(world: World) -> dict[str, tuple[str, ...]]:
-    by_role = {r.id: tuple(r.required_skills) for r in load_roles()}
-    return {str(s): by_role.get(str(r), ()) for s, r in zip(world.staff["staff_id"], world.staff["role"], strict=True)}
 
 
 def rows_of(bookings: Iterable[Booking]) -> tuple[tuple[str, str], ...]:
@@ -132,27 +119,15 @@ class T2Case(Case[T2Answer]):
         self.discussion = ""
         #: figures that depend only on the world and a part of the answer, by that part: a draft save and every
         #: widget recompute ask for them after each change
-        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._memo = Memo(MEMO_SIZE)
         #: figures of the world alone (the weekly Erlang-C needs, the budget): kept for the case's life
-        self._fixed: dict[str, Any] = {}
+        self._fixed = Memo()
 
     def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """The figure for ``key``, computed once; the least recently used are dropped beyond :data:`MEMO_SIZE`
-        (every plan tried leaves its figures, and a session tries many)."""
-        if key in self._memo:
-            self._memo.move_to_end(key)
-        else:
-            self._memo[key] = compute()
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
-        value: T = self._memo[key]
-        return value
+        return self._memo.get(key, compute)
 
     def _world_figure(self, key: str, compute: Callable[[], T]) -> T:
-        if key not in self._fixed:
-            self._fixed[key] = compute()
-        value: T = self._fixed[key]
-        return value
+        return self._fixed.get(key, compute)
 
     def _check_ids(self, doc: T2Answer, source: str) -> None:
         problems = answer_problems(doc, source) + unknown_ids(doc, self.world, source)
@@ -186,14 +161,13 @@ class T2Case(Case[T2Answer]):
         start date (a blank proficiency is a missing assessment)."""
         records = self.world.skills.merge(self.world.staff[["staff_id", "name", "role", "team"]], on="staff_id")
         start = self.world.spec.start_date
-        records["age_months"] = [
-            round((start - dt.date.fromisoformat(str(d))).days / 30.44, 1) for d in records["assessed_on"]
-        ]
+        age = pd.Timestamp(start) - pd.to_datetime(records["assessed_on"], format="%Y-%m-%d")
+        records["age_months"] = (age.dt.days / 30.44).round(1)
         return records
 
     def set_data_issues(self, issues: Iterable[Any]) -> list[DataIssue]:
         """Adopt the data problems found and how each is handled; AnswerError naming every problem."""
-        parsed = [_parse(DataIssue, x, f"data_issues.{i}") for i, x in enumerate(issues)]
+        parsed = [parse_part(DataIssue, x, f"data_issues.{i}") for i, x in enumerate(issues)]
         self._adopt("data_issues", data_issues=parsed)
         self.data_issues = parsed
         return parsed
@@ -216,13 +190,13 @@ class T2Case(Case[T2Answer]):
 
     def above_threshold(self) -> pd.DataFrame:
         """The person-skill gaps the organisation's policy says must be closed (or deferred with a reason)."""
-        found = self.audit()
         threshold = self.world.spec.training.priority_threshold
-        return self._memoised(("above", id(found)), lambda: audit_mod.above_threshold(found, threshold))
+        key = ("above", *self.handled)
+        return self._memoised(key, lambda: audit_mod.above_threshold(self.audit(), threshold))
 
     # -------------------------------------------------------------------------------------------- needs
     def set_needs(self, needs: Iterable[Any]) -> list[Need]:
-        parsed = [_parse(Need, x, f"needs.{i}") for i, x in enumerate(needs)]
+        parsed = [parse_part(Need, x, f"needs.{i}") for i, x in enumerate(needs)]
         self._adopt("needs", needs=parsed)
         self.needs = parsed
         return parsed
@@ -236,7 +210,7 @@ class T2Case(Case[T2Answer]):
 
     def set_induction(self, plan: Any) -> Induction:
         """Adopt (or replace) the induction of one starter."""
-        parsed: Induction = _parse(Induction, plan, "induction")
+        parsed: Induction = parse_part(Induction, plan, "induction")
         others = [p for s, p in self.induction.items() if s != parsed.starter_id]
         self._adopt("induction", induction=[*others, parsed])
         self.induction[parsed.starter_id] = parsed
@@ -250,8 +224,8 @@ class T2Case(Case[T2Answer]):
     def set_plan(self, bookings: Iterable[Any], deferred: Iterable[Any] = ()) -> list[Booking]:
         """Adopt the bookings and the deferred gaps; AnswerError naming every problem (unknown ids, a booking
         given twice). Whether the plan fits the budget, capacity and service level is shown, not refused."""
-        parsed = [_parse(Booking, x, f"plan.{i}") for i, x in enumerate(bookings)]
-        later = [_parse(Deferral, x, f"deferred.{i}") for i, x in enumerate(deferred)]
+        parsed = [parse_part(Booking, x, f"plan.{i}") for i, x in enumerate(bookings)]
+        later = [parse_part(Deferral, x, f"deferred.{i}") for i, x in enumerate(deferred)]
         self._adopt("plan", plan=parsed, deferred=later)
         self.bookings, self.deferred = parsed, later
         return parsed
@@ -291,7 +265,7 @@ class T2Case(Case[T2Answer]):
         return ev.phillips_roi(self.world, outcome, self.rows, offer_id)
 
     def set_evaluation(self, data: Any) -> Evaluation:
-        parsed: Evaluation = _parse(Evaluation, data, "evaluation")
+        parsed: Evaluation = parse_part(Evaluation, data, "evaluation")
         self._adopt("evaluation", evaluation=parsed)
         self.evaluation = parsed
         return parsed

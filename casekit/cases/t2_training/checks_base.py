@@ -6,17 +6,16 @@ the weekly service level) and the wording of outcomes. The checks are in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 
+from casekit.cases.checking import close, grading_context, outcomes, world_of
 from casekit.cases.t2_training import audit as audit_mod
 from casekit.cases.t2_training import schedule
 from casekit.cases.t2_training.answer import T2Answer
 from casekit.cases.t2_training.case import handling
-from casekit.rubric.checks import CheckContext, CheckOutcome, builtin_checks, cached
-from casekit.scenario import World
+from casekit.rubric.checks import CheckContext, builtin_checks, cached
 
 __all__ = [
     "CHECKS",
@@ -34,36 +33,12 @@ __all__ = [
 
 #: T2's checks: the generic built-ins and T2's own.
 CHECKS: Final = builtin_checks()
-
-
-def grading_context(answer: Mapping[str, Any], world: World) -> CheckContext:
-    """A grading context for one T2 answer, with a cache shared by the checks and the evidence."""
-    return CheckContext(answer=answer, world=world, extras={"cache": {}})
+#: the outcome of a T2 check, worded from the catalog ``t2check``
+outcome: Final = outcomes("t2check")
 
 
 def doc(context: CheckContext) -> T2Answer:
     return cached(context, "doc", lambda: T2Answer.model_validate(context.answer))
-
-
-def world_of(context: CheckContext) -> World:
-    world: World = context.world
-    return world
-
-
-def outcome(met: bool, key: str, evidence: Mapping[str, Any], **params: Any) -> CheckOutcome:
-    return CheckOutcome(
-        met=met,
-        evidence=dict(evidence),
-        message_key=f"t2check.{key}_{'met' if met else 'not_met'}",
-        message_params=params,
-    )
-
-
-def close(reported: float | None, truth: float, tolerance: float) -> bool:
-    """Whether a reported figure is within ``tolerance`` (relative; absolute below 1) of the recomputed one."""
-    if reported is None:
-        return False
-    return abs(reported - truth) <= tolerance * max(1.0, abs(truth))
 
 
 def rows(context: CheckContext) -> tuple[tuple[str, str], ...]:

@@ -21,6 +21,7 @@ from casekit.cases.t2_training import schedule
 from casekit.cases.t2_training.answer import LEVELS, T2Answer
 from casekit.cases.t2_training.audit import CATEGORIES
 from casekit.cases.t2_training.checks_more import training_outcome
+from casekit.cases.t2_training.review import kpi_months
 from casekit.html import bar_chart, esc, html_table, plain_list
 from casekit.i18n import t
 from casekit.kpi import format_count, format_kpi, format_money, format_number, format_share
@@ -272,10 +273,9 @@ def _roi(g: Graded, lang: str) -> str:
 
 def _months(g: Graded, lang: str) -> str:
     outcome = training_outcome(g.context)
-    months = outcome.months
-    means = months.groupby(["month", "trained"])[list(_KPIS)].mean()
-    means["people"] = months.groupby(["month", "trained"])["staff_id"].nunique()
-    means = means.reset_index().sort_values(["month", "trained"], ascending=[True, False], kind="mergesort")
+    means = kpi_months(outcome)
+    means = means.assign(trained=means["group"] == "trained")
+    means = means.sort_values(["month", "trained"], ascending=[True, False], kind="mergesort")
     rows = []
     for record in means.to_dict("records"):
         month, trained = int(record["month"]), bool(record["trained"])

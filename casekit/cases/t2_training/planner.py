@@ -90,6 +90,9 @@ def draft_plan(
         seats_left=dict(zip(sessions["session_id"].astype(str), sessions["seats"].astype(int), strict=True)),
     )
     taken = set(draft.bookings)
+    earlier: dict[str, set[str]] = defaultdict(set)  # person -> offers the draft already books them on
+    for person, sid in taken:
+        earlier[person].add(session_offer[sid])
     offers = _offers_by_skill(case)
     roles = dict(zip(world.staff["staff_id"].astype(str), world.staff["role"].astype(str), strict=True))
     ordered = gaps.assign(_c=~gaps["compliance_critical"].astype(bool)).sort_values(["_c"], kind="stable")
@@ -114,9 +117,8 @@ def draft_plan(
         latest = within if (person, skill) in critical else 10**6
         handling = roles.get(person) in HANDLING
         placed = False
-        booked_offers = {o for p, x in taken if p == person for o in [session_offer[x]]}
         for offer, _, covered in sorted(options, key=value):
-            if offer in booked_offers:
+            if offer in earlier[person]:
                 continue
             for sid, week in by_offer.get(offer, []):
                 if week > latest or draft.seats_left.get(sid, 0) <= 0 or (person, sid) in taken:

@@ -15,6 +15,7 @@ from typing import Any, Final, TypeVar
 
 import pandas as pd
 
+from casekit.cases.checking import grading_context, outcomes
 from casekit.cases.t4_incentives.audit import payout_ledger
 from casekit.cases.t4_incentives.audit_tools import budget_variance
 from casekit.cases.t4_incentives.case import full_months, projected_cost_per_period
@@ -37,11 +38,7 @@ GAMEABLE = frozenset({"aht_s", "handled", "contacts_per_hour", "sales", "convers
 
 #: T4's checks, namespaced by the kind: the generic built-ins and the ones below.
 CHECKS: Final = builtin_checks()
-
-
-def grading_context(answer: Mapping[str, Any], world: World) -> CheckContext:
-    """A grading context for one T4 answer, with a cache shared by the checks."""
-    return CheckContext(answer=answer, world=world, extras={"cache": {}})
+_outcome: Final = outcomes("t4check")
 
 
 def _scheme(context: CheckContext) -> Scheme:
@@ -88,15 +85,6 @@ def _unconstrained(context: CheckContext, params: Mapping[str, Any], index: int)
     """Whether component ``index``'s quality constraint (gate or weight) binds too few of the people it pays."""
     share = float(params.get("min_binding_share", MIN_BINDING_SHARE))
     return _binding_share(context, index) < share
-
-
-def _outcome(met: bool, key: str, evidence: Mapping[str, Any], **params: Any) -> CheckOutcome:
-    return CheckOutcome(
-        met=met,
-        evidence=dict(evidence),
-        message_key=f"t4check.{key}_{'met' if met else 'not_met'}",
-        message_params=params,
-    )
 
 
 @CHECKS.register("individual_and_team_kpis")

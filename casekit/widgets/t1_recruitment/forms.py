@@ -15,6 +15,7 @@ from casekit.cases.t1_recruitment.advert import JobAdvert
 from casekit.cases.t1_recruitment.answer import ANCHOR_LEVELS, InterviewQuestion, JobSpec
 from casekit.cases.t1_recruitment.retention import RetentionAction
 from casekit.errors import AnswerError, Problem
+from casekit.widgets.render import number_text, optional
 
 __all__ = [
     "ANCHOR_LEVELS",
@@ -46,20 +47,6 @@ FIGURES: dict[str, bool] = {
     "early_tenure_rate": True,
     "cost_per_leaver": False,
 }
-
-
-def optional(text: str) -> str | None:
-    """A text field's value: None when blank, else the stripped text (the model reads a number from it)."""
-    stripped = text.strip()
-    return stripped or None
-
-
-def number_text(value: float | int | None) -> str:
-    """A number as a text field shows it: whole numbers without '.0'; blank for None."""
-    if value is None:
-        return ""
-    v = float(value)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(round(v, 10))
 
 
 def lines(text: str) -> list[str]:

@@ -8,7 +8,7 @@ carry applicants' names and the candidate's own text, and none of it may become 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -17,8 +17,8 @@ import pandas as pd
 from casekit.cases.t1_recruitment.evidence import factor_label, scope_label, skill_label
 from casekit.html import esc, frame_table
 from casekit.i18n import catalog, t
-from casekit.kpi import format_count, format_money, format_number, format_share
 from casekit.scenario.catalogs import EXIT_FACTORS, load_roles
+from casekit.widgets.render import Format, column_formats
 
 __all__ = [
     "SHIFTS",
@@ -40,7 +40,6 @@ SHIFTS = ("early", "day", "late", "night")
 # columns whose coded values have a message of their own in t1widgets: column -> key prefix
 _CODED = {"gender": "gender_", "education": "education_", "readiness": "readiness_", "type": "type_"}
 _CODED |= {"decision": "decision_", "method": "method_", "component": "cost_"}
-Format = Callable[[Any], str]
 
 
 def _known(key: str, lang: str) -> bool:
@@ -107,20 +106,6 @@ def option_pairs(column: str, values: Iterable[str], lang: str) -> list[tuple[st
     return [(value_label(column, v, lang) or v, v) for v in values]
 
 
-def _formats(
-    lang: str, shares: Sequence[str], money: Sequence[str], counts: Sequence[str], numbers: Mapping[str, int]
-) -> dict[str, Format]:
-    out: dict[str, Format] = {c: format_share for c in shares}
-    out |= {c: (lambda v: format_money(v, lang)) for c in money}
-    out |= {c: format_count for c in counts}
-    out |= {c: functools.partial(_number, digits=d) for c, d in numbers.items()}
-    return out
-
-
-def _number(value: Any, digits: int) -> str:
-    return format_number(value, digits)
-
-
 def group_format(by: str, lang: str) -> Format:
     """How an adverse-impact or rater-bias group of ``by`` is shown."""
     return functools.partial(_group, by=by, lang=lang)
@@ -144,7 +129,7 @@ def table_html(
 ) -> str:
     """A DataFrame as an escaped table with T1's headings and labels; ``shares`` in %, ``money`` in NT$,
     ``counts`` whole, ``numbers`` with the digits given, ``formats`` any other way."""
-    shown = _formats(lang, shares, money, counts, numbers or {}) | dict(formats or {})
+    shown = column_formats(lang, shares, money, counts, numbers) | dict(formats or {})
     return frame_table(
         frame,
         lang,

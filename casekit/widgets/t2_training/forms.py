@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from casekit.cases.t2_training.answer import LEVELS, DataIssue, Deferral, Evaluation, Induction, Need
+from casekit.widgets.render import number_text, optional
 
 __all__ = [
     "LEVELS",
@@ -33,20 +34,6 @@ __all__ = [
 
 #: the skill of a data problem that concerns the person's whole record
 WHOLE = ""
-
-
-def optional(text: str) -> str | None:
-    """A text field's value: None when blank, else the stripped text (the model reads a number from it)."""
-    stripped = text.strip()
-    return stripped or None
-
-
-def number_text(value: float | int | None) -> str:
-    """A number as a text field shows it: whole numbers without '.0'; blank for None."""
-    if value is None:
-        return ""
-    v = float(value)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(round(v, 10))
 
 
 def _whole(value: Any) -> Any:

@@ -8,7 +8,7 @@ carry staff names and the candidate's own text, and none of it may become markup
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -16,9 +16,9 @@ import pandas as pd
 
 from casekit.html import esc, frame_table
 from casekit.i18n import catalog, t
-from casekit.kpi import format_count, format_money, format_number, format_share
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_induction_topics, load_roles, load_skills
+from casekit.widgets.render import Format, column_formats
 
 __all__ = [
     "ALL",
@@ -57,7 +57,6 @@ _CODED = {
     "pay_basis": "pay_basis_",
 }
 _SEPARATOR = {"zh-TW": "、"}
-Format = Callable[[Any], str]
 
 
 def _known(key: str, lang: str) -> bool:
@@ -167,16 +166,6 @@ def staff_options(world: World, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def _formats(
-    lang: str, shares: Sequence[str], money: Sequence[str], counts: Sequence[str], numbers: Mapping[str, int]
-) -> dict[str, Format]:
-    out: dict[str, Format] = {c: format_share for c in shares}
-    out |= {c: functools.partial(format_money, lang=lang) for c in money}
-    out |= {c: format_count for c in counts}
-    out |= {c: functools.partial(format_number, digits=d) for c, d in numbers.items()}
-    return out
-
-
 def table_html(
     frame: pd.DataFrame,
     lang: str,
@@ -190,7 +179,7 @@ def table_html(
 ) -> str:
     """A DataFrame as an escaped table with T2's headings and labels; ``shares`` in %, ``money`` in NT$,
     ``counts`` whole, ``numbers`` with the digits given, ``formats`` any other way."""
-    shown = _formats(lang, shares, money, counts, numbers or {}) | dict(formats or {})
+    shown = column_formats(lang, shares, money, counts, numbers) | dict(formats or {})
     return frame_table(
         frame,
         lang,
