@@ -71,6 +71,32 @@ def _all_in_the_peak_week(case: T2Case) -> None:
     case.set_plan([{"staff_id": p, "session_id": s} for p, s in moved], case.deferred)
 
 
+def _critical_training_late(case: T2Case) -> None:
+    """The compliance-critical courses booked in the quarter's last week, after the other training."""
+    sessions = case.world.training_sessions
+    last = sessions[sessions["week"] == sessions["week"].max()]
+    target = dict(zip(last["offer_id"], last["session_id"], strict=True))
+    offers = case.world.training.set_index("offer_id")["skills"]
+    offer_of = dict(zip(sessions["session_id"], sessions["offer_id"], strict=True))
+    late = [
+        (b.staff_id, target.get(offer_of[b.session_id], b.session_id))
+        if "regulatory_script" in str(offers[offer_of[b.session_id]])
+        else (b.staff_id, b.session_id)
+        for b in case.bookings
+    ]
+    case.set_plan([{"staff_id": p, "session_id": s} for p, s in dict.fromkeys(late)], case.deferred)
+
+
+def _one_coaching_session_for_all(case: T2Case) -> None:
+    """The whole staff added to the first coaching session, whatever its seats."""
+    sessions = case.world.training_sessions.merge(case.world.training[["offer_id", "offer_type"]], on="offer_id")
+    coaching = sessions[sessions["offer_type"] == "internal_coaching"].sort_values(["week", "session_id"])
+    first = str(coaching["session_id"].iloc[0])
+    everyone = [(str(p), first) for p in case.world.staff["staff_id"]]
+    rows = dict.fromkeys([(b.staff_id, b.session_id) for b in case.bookings] + everyone)
+    case.set_plan([{"staff_id": p, "session_id": s} for p, s in rows], case.deferred)
+
+
 def _data_protection_after_go_live(case: T2Case) -> None:
     for plan in list(case.induction.values()):
         steps = [
@@ -111,6 +137,8 @@ SHORTCUTS: dict[str, tuple[Callable[[T2Case], None], str]] = {
     "every need called technology": (_one_kind_for_all, "T2-C04"),
     "the needs of one role only": (_needs_of_one_role, "T2-C03"),
     "everything deferred with a reason": (_everything_deferred, "T2-C06"),
+    "compliance-critical courses in the last week": (_critical_training_late, "T2-C05"),
+    "the whole staff in one coaching session": (_one_coaching_session_for_all, "T2-C08"),
     "everyone deferred is never scheduled": (_everything_deferred, "T2-C10"),
     "everyone on every e-learning module": (_everyone_on_every_elearning, "T2-C11"),
     "all training in the peak week": (_all_in_the_peak_week, "T2-C09"),
