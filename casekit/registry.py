@@ -22,6 +22,7 @@ from casekit.answers import AnswerDocument, AnswerSchema, load_answer, parse_ans
 from casekit.cases.kind import CaseKind
 from casekit.cases.t1_recruitment.kind import KIND as T1
 from casekit.cases.t2_training.kind import KIND as T2
+from casekit.cases.t3_performance.kind import KIND as T3
 from casekit.cases.t4_incentives.kind import KIND as T4
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
@@ -117,4 +118,5 @@ class CaseRegistry:
 registry: Final = CaseRegistry(entry_points=True)
 registry.register(T1)
 registry.register(T2)
+registry.register(T3)
 registry.register(T4)

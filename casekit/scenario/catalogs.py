@@ -1,5 +1,5 @@
-"""Package data the simulation draws on: roles (N1/N2), skills (P2.3), induction topics, Taiwan labour-law figures,
-people."""
+"""Package data the simulation draws on: roles (N1/N2), skills (P2.3), induction topics, the KPI catalog (N5),
+Taiwan labour-law figures, people."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ __all__ = [
     "EXIT_FACTORS",
     "ExitFactor",
     "InductionTopic",
+    "KpiDef",
     "Role",
     "Skill",
     "load_induction_topics",
+    "load_kpi_catalog",
     "load_law",
     "load_people",
     "load_roles",
@@ -67,6 +69,29 @@ class InductionTopic:
 
 
 @dataclass(frozen=True)
+class KpiDef:
+    """A KPI of note N5 (``casekit/data/kpi_catalog.yaml``): what it measures, its dimension, its direction (+1
+    higher is better, -1 lower), whether it is the member's own data or their team's, the roles it can measure,
+    where its data comes from and how often, its unit, and the skills whose training moves it."""
+
+    id: str
+    zh_tw: str
+    en: str
+    n5: str
+    dimension: str  # efficiency | quality | role | development
+    direction: int
+    level: str  # member | team
+    roles: tuple[str, ...]
+    source: str
+    frequency: str  # daily | weekly | monthly
+    unit: str
+    skills: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.zh_tw if lang == "zh-TW" else self.en
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     handles_contacts: bool
@@ -108,6 +133,28 @@ def load_induction_topics() -> tuple[InductionTopic, ...]:
             latest_day=None if s["latest_day"] is None else int(s["latest_day"]),
         )
         for s in _data("induction.yaml")["topics"]
+    )
+
+
+@cache
+def load_kpi_catalog() -> tuple[KpiDef, ...]:
+    """The KPI catalog in its file's order."""
+    return tuple(
+        KpiDef(
+            id=k["id"],
+            zh_tw=k["zh-TW"],
+            en=k["en"],
+            n5=k["n5"],
+            dimension=k["dimension"],
+            direction=int(k["direction"]),
+            level=k["level"],
+            roles=tuple(k["roles"]),
+            source=k["source"],
+            frequency=k["frequency"],
+            unit=k["unit"],
+            skills=tuple(k["skills"] or ()),
+        )
+        for k in _data("kpi_catalog.yaml")["kpis"]
     )
 
 

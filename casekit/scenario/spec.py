@@ -164,6 +164,29 @@ class Training(_Model):
     go_live_days: list[Annotated[int, Field(ge=1, le=60)]] = Field(min_length=2, max_length=2)  # [min, max] days
 
 
+class Ratings(_Model):
+    """The share of a member's KPIs met that rates them "meets" (3) and "partly" (2); below is 1."""
+
+    meets: float = Field(gt=0, le=1)
+    partly: float = Field(gt=0, le=1)
+
+
+class Appraisal(_Model):
+    """T3's performance-management case: the section the candidate manages, when a new starter is still ramping
+    up, the members on a performance improvement plan and how soon each is reviewed, the appraisal's rating rule,
+    and how the review period drifts from the history."""
+
+    section_teams: int = Field(ge=1, le=10)
+    ramp_days: int = Field(ge=0, le=365)
+    pip_members: int = Field(ge=0, le=5)
+    pip_review_days: int = Field(ge=7, le=90)
+    complex_share: float = Field(ge=0, le=0.5)  # of the section's handling members, on the complex queue
+    appraisal_within_days: int = Field(ge=1, le=60)
+    ratings: Ratings
+    exceed_margin: float = Field(ge=0, le=0.5)  # better than target by this much (relative) is "exceeded"
+    decline_share: float = Field(ge=0, le=0.5)  # of the handling members, whose review period is clearly worse
+
+
 class OrgSpec(_Model):
     """A validated organisation spec."""
 
@@ -187,6 +210,7 @@ class OrgSpec(_Model):
     turnover: Turnover
     regulatory: Regulatory
     training: Training
+    appraisal: Appraisal
 
 
 def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:

@@ -20,6 +20,7 @@ from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
 from casekit.scenario.leavers import build_leavers, pick_drivers
 from casekit.scenario.pay import build_pay
+from casekit.scenario.performance import build_members, build_pips, build_review, build_role_activity
 from casekit.scenario.planning import build_new_starters, build_sessions, build_weeks
 from casekit.scenario.recruitment import build_recruitment
 from casekit.scenario.skills_quality import build_skill_records
@@ -46,6 +47,9 @@ TABLES = (
     "training_sessions",
     "weeks",
     "new_starters",
+    "members",
+    "pips",
+    "role_activity",
 )
 
 
@@ -60,7 +64,8 @@ class World:
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     traits: pd.DataFrame = field(repr=False)  # hidden truth the simulation used; not written
     # Hidden truth a grader checks answers against (applicant_skills, kit_labels, raters, turnover_drivers,
-    # skills_current): never written by :meth:`write` nor listed in the manifest.
+    # skills_current, review_contacts, review_activity, review_leavers): never written by :meth:`write` nor listed
+    # in the manifest.
     truth: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -165,7 +170,20 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         "weeks": build_weeks(spec, seed, tables["intervals"], n_days),
         "new_starters": build_new_starters(spec, seed, wf.staff, n_days, taken),
     }
-    truth = {**recruitment.truth, "turnover_drivers": drivers.as_truth(), "skills_current": records.current}
+    members = build_members(spec, seed, wf.staff, contacts, n_days)
+    activity, review_activity = build_role_activity(spec, seed, wf.staff, members, n_days)
+    tables |= {
+        "members": members,
+        "pips": build_pips(spec, seed, members, contacts, n_days),
+        "role_activity": activity,
+    }
+    truth = {
+        **recruitment.truth,
+        "turnover_drivers": drivers.as_truth(),
+        "skills_current": records.current,
+        **build_review(spec, seed, wf.staff, contacts, members, n_days),
+        "review_activity": review_activity,
+    }
     return World(spec, seed, headcount, n_days, tables, wf.traits, truth)
 
 

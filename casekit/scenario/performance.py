@@ -1,0 +1,327 @@
+"""T3's world: the section a candidate manages, its dates, the members on a performance improvement plan, the
+support roles' own measures, and (hidden truth) the review period that follows the history.
+
+- **Section**: ``spec.appraisal.section_teams`` teams chosen by seed (their agents, senior agents and team leader) and
+  one person of each support role the world has (team ``SUP``). Its people are the ``members``.
+- **Complex queue**: the section's handling members (not ramping) with the slowest history AHT, senior agents first
+  at equal speed: the escalation queue, where the data shows longer contacts.
+- **Ramping**: a handling member whose tenure when the history starts is under ``spec.appraisal.ramp_days``: still
+  learning through the history (their early months are slower), so the history understates what they can do now.
+- **PIPs**: members (handling, not ramping, not on the complex queue) among the section's worst on a KPI (QA, AHT or
+  FCR), the plan started in the last 20 days of the history.
+- **Role activity**: each support person's monthly measures (QA evaluations, calibration, ...) and everybody's
+  learning hours: a persistent personal level plus monthly noise, so a person's history predicts their future.
+- **Review period** (``truth``, never written): the three calendar months after the history. Each handling member's
+  days are drawn from their own history (a new starter's from their latest days: their current level), then moved
+  by a seeded drift: ``decline_share`` of the section's members clearly worse, new starters better as they ramp
+  up, the rest slightly better. Aggregated per person and month with the contacts' columns, so
+  :func:`casekit.kpi.kpis` reads it as it reads the history.
+
+Every draw comes from its own rng stream, so every other table of the world stays byte-identical.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casekit import months
+from casekit.scenario.catalogs import load_kpi_catalog
+from casekit.scenario.rng import stream
+from casekit.scenario.spec import OrgSpec
+
+__all__ = [
+    "ACTIVITY_RANGES",
+    "HANDLING",
+    "AppraisalCalendar",
+    "appraisal_calendar",
+    "build_members",
+    "build_pips",
+    "build_review",
+    "build_role_activity",
+    "calendar_of",
+    "history_months",
+    "qa_passed_sales",
+    "turnover_months",
+]
+
+HANDLING = ("agent", "senior_agent")
+SUPPORT = ("qa_analyst", "trainer", "workforce_planner")
+#: a month of the history counts when it has at least this many days of it
+MONTH_MIN_DAYS = 15
+#: the range each activity KPI's monthly values take
+ACTIVITY_RANGES: dict[str, tuple[float, float]] = {
+    "qa_evaluations": (60.0, 140.0),
+    "calibration_agreement": (0.75, 0.97),
+    "feedback_on_time": (0.70, 0.99),
+    "delivery_hours": (40.0, 110.0),
+    "trainee_pass_rate": (0.70, 0.98),
+    "trainer_reaction": (3.4, 4.8),
+    "forecast_accuracy": (0.85, 0.98),
+    "schedule_on_time": (0.80, 1.0),
+    "service_level_days": (0.60, 0.95),
+    "learning_hours": (0.0, 12.0),
+}
+_WHOLE = ("qa_evaluations", "delivery_hours")
+_SUM_COLUMNS = (
+    "scheduled_s",
+    "logged_in_s",
+    "adherent_s",
+    "available_s",
+    "handled",
+    "talk_s",
+    "hold_s",
+    "acw_s",
+    "qa_evals",
+    "fcr_resolved",
+    "csat_surveys",
+    "csat_satisfied",
+    "sales_eligible",
+    "sales",
+    "qa_passed_sales",
+)
+_PIP_KPIS = ("qa", "aht_s", "fcr")
+_PIP_NOTES = {
+    "zh-TW": "近期{kpi}落後團隊水準，已啟動績效改善計畫，需於期限內檢討。",
+    "en": "{kpi} behind the team's level lately; a performance improvement plan has started and is due for review.",
+}
+
+
+@dataclass(frozen=True)
+class AppraisalCalendar:
+    """The case's dates: the history's last day, the three review months, when agreements and the appraisal are
+    due."""
+
+    history_end: dt.date
+    period_start: dt.date
+    period_months: tuple[str, str, str]
+    period_end: dt.date
+    agree_by: dt.date
+    appraisal_due: dt.date
+
+
+def _month_after(day: dt.date, n: int = 1) -> dt.date:
+    y, m = divmod(day.month - 1 + n, 12)
+    return dt.date(day.year + y, m + 1, 1)
+
+
+def calendar_of(spec: OrgSpec, days: int) -> AppraisalCalendar:
+    end = spec.start_date + dt.timedelta(days=days - 1)
+    start = _month_after(end)
+    firsts = [_month_after(end, n) for n in (1, 2, 3)]
+    last = _month_after(end, 4) - dt.timedelta(days=1)
+    labels = (firsts[0].strftime("%Y-%m"), firsts[1].strftime("%Y-%m"), firsts[2].strftime("%Y-%m"))
+    return AppraisalCalendar(
+        history_end=end,
+        period_start=start,
+        period_months=labels,
+        period_end=last,
+        agree_by=start + dt.timedelta(days=14),
+        appraisal_due=last + dt.timedelta(days=spec.appraisal.appraisal_within_days),
+    )
+
+
+def appraisal_calendar(world: Any) -> AppraisalCalendar:
+    """The dates of ``world``'s T3 case."""
+    return calendar_of(world.spec, world.days)
+
+
+def history_months(world: Any) -> list[str]:
+    """The calendar months ("YYYY-MM") with at least :data:`MONTH_MIN_DAYS` days of the world's history."""
+    return _months_of(world.spec, world.days)
+
+
+def _months_of(spec: OrgSpec, days: int) -> list[str]:
+    return _months_of_dates(months.dates(spec.start_date, days))
+
+
+def _months_of_dates(dates: list[dt.date]) -> list[str]:
+    counts = pd.Series([d.strftime("%Y-%m") for d in dates]).value_counts()
+    return sorted(str(m) for m, n in counts.items() if n >= MONTH_MIN_DAYS)
+
+
+def turnover_months(world: Any) -> list[str]:
+    """The calendar months of the turnover history (the ``leavers`` table's window, the year or so before the
+    contact history starts) with at least :data:`MONTH_MIN_DAYS` days of it: the months a team's retention is known."""
+    spec = world.spec
+    first = spec.start_date - dt.timedelta(days=spec.turnover.history_days)
+    return _months_of_dates(months.dates(first, spec.turnover.history_days))
+
+
+def qa_passed_sales(contacts: pd.DataFrame, qa_target: float) -> pd.Series:
+    """Each day's sales when no QA form failed that day (no evaluation, or a score at least ``qa_target`` x 100),
+    else 0: the sales a QA-gated conversion counts."""
+    passed = (contacts["qa_evals"] == 0) | (contacts["qa_score"].fillna(0) >= qa_target * 100 - 1e-9)
+    return contacts["sales"].where(passed, 0).astype(np.int64)
+
+
+def _history_aht(contacts: pd.DataFrame) -> pd.Series:
+    sums = contacts.groupby("staff_id")[["talk_s", "hold_s", "acw_s", "handled"]].sum()
+    return (sums["talk_s"] + sums["hold_s"] + sums["acw_s"]) / sums["handled"].where(sums["handled"] > 0)
+
+
+def build_members(spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The section's members: ``staff_id, name, role, team, queue, hire_date, ramping``."""
+    rng = stream(seed, "t3-section")
+    teams = sorted(t for t in staff["team"].unique() if t != "SUP")
+    chosen = set(rng.choice(teams, size=min(spec.appraisal.section_teams, len(teams)), replace=False))
+    in_teams = staff[staff["team"].isin(chosen) & staff["role"].isin([*HANDLING, "team_leader"])]
+    support = []
+    for role in SUPPORT:
+        people = staff.loc[staff["role"] == role, "staff_id"].tolist()
+        if people:
+            support.append(people[int(rng.integers(0, len(people)))])
+    members = staff[staff["staff_id"].isin(set(in_teams["staff_id"]) | set(support))].copy()
+    tenure = (pd.Timestamp(spec.start_date) - pd.to_datetime(members["hire_date"], format="%Y-%m-%d")).dt.days
+    handling = members["role"].isin(HANDLING)
+    members["ramping"] = (handling & (tenure < spec.appraisal.ramp_days)).to_numpy()
+    aht = _history_aht(contacts).reindex(members["staff_id"]).to_numpy()
+    eligible = (handling & ~members["ramping"]).to_numpy() & ~np.isnan(aht)
+    n = max(1, round(spec.appraisal.complex_share * int(handling.sum()))) if eligible.any() else 0
+    score = np.where(eligible, aht * np.where(members["role"] == "senior_agent", 1.05, 1.0), -np.inf)
+    slowest = set(np.argsort(-score, kind="stable")[:n])
+    members["queue"] = ["complex" if i in slowest else "general" for i in range(len(members))]
+    columns = ["staff_id", "name", "role", "team", "queue", "hire_date", "ramping"]
+    return members[columns].sort_values("staff_id").reset_index(drop=True)
+
+
+def _kpi_by_staff(contacts: pd.DataFrame, kpi: str) -> pd.Series:
+    sums = contacts.groupby("staff_id")[["talk_s", "hold_s", "acw_s", "handled", "fcr_resolved", "qa_score"]].agg(
+        {"talk_s": "sum", "hold_s": "sum", "acw_s": "sum", "handled": "sum", "fcr_resolved": "sum", "qa_score": "mean"}
+    )
+    if kpi == "aht_s":
+        return (sums["talk_s"] + sums["hold_s"] + sums["acw_s"]) / sums["handled"].where(sums["handled"] > 0)
+    if kpi == "fcr":
+        return sums["fcr_resolved"] / sums["handled"].where(sums["handled"] > 0)
+    return sums["qa_score"]
+
+
+def build_pips(spec: OrgSpec, seed: int, members: pd.DataFrame, contacts: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The members on a performance improvement plan: ``staff_id, start_date, kpi, note_zh_tw, note_en``."""
+    rng = stream(seed, "t3-pips")
+    end = calendar_of(spec, days).history_end
+    labels = {k.id: k for k in load_kpi_catalog()}
+    pool = members[members["role"].isin(HANDLING) & ~members["ramping"] & (members["queue"] == "general")]
+    taken: set[str] = set()
+    rows = []
+    for _ in range(spec.appraisal.pip_members):
+        kpi = _PIP_KPIS[int(rng.integers(0, len(_PIP_KPIS)))]
+        values = _kpi_by_staff(contacts[contacts["staff_id"].isin(pool["staff_id"])], kpi).dropna()
+        values = values[~values.index.isin(taken)]
+        if values.empty:
+            break
+        worst = str(values.idxmax() if labels[kpi].direction < 0 else values.idxmin())
+        taken.add(worst)
+        start = end - dt.timedelta(days=int(rng.integers(0, 21)))
+        rows.append(
+            {
+                "staff_id": worst,
+                "start_date": start.isoformat(),
+                "kpi": kpi,
+                "note_zh_tw": _PIP_NOTES["zh-TW"].format(kpi=labels[kpi].zh_tw),
+                "note_en": _PIP_NOTES["en"].format(kpi=labels[kpi].en),
+            }
+        )
+    columns = ["staff_id", "start_date", "kpi", "note_zh_tw", "note_en"]
+    return pd.DataFrame(rows, columns=columns).sort_values("staff_id").reset_index(drop=True)
+
+
+def _activity_kpis(role: str) -> list[str]:
+    return [k.id for k in load_kpi_catalog() if k.source in ("activity_log", "survey", "lms") and role in k.roles
+            and k.id in ACTIVITY_RANGES]  # fmt: skip
+
+
+def _decliners(spec: OrgSpec, seed: int, members: pd.DataFrame) -> set[str]:
+    rng = stream(seed, "t3-decline")
+    pool = members.loc[~members["ramping"], "staff_id"].tolist()
+    n = round(spec.appraisal.decline_share * len(members))
+    return set(rng.choice(pool, size=min(n, len(pool)), replace=False)) if pool and n else set()
+
+
+def build_role_activity(
+    spec: OrgSpec, seed: int, staff: pd.DataFrame, members: pd.DataFrame, days: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The role activity of the history months and (truth) of the review months: ``staff_id, month, kpi, value``."""
+    rng = stream(seed, "t3-activity")
+    history = _months_of(spec, days)
+    review = list(calendar_of(spec, days).period_months)
+    down = _decliners(spec, seed, members)
+    rows: list[tuple[str, str, str, float]] = []
+    future: list[tuple[str, str, str, float]] = []
+    for staff_id, role in zip(staff["staff_id"], staff["role"], strict=True):
+        for kpi in _activity_kpis(role):
+            low, high = ACTIVITY_RANGES[kpi]
+            width = high - low
+            level = rng.uniform(low + 0.15 * width, high - 0.15 * width)
+            noise = rng.normal(0, 0.06 * width, len(history) + len(review))
+            drift = -0.15 * width if staff_id in down else 0.06 * width
+            values = np.clip(level + noise + np.r_[np.zeros(len(history)), np.full(len(review), drift)], low, high)
+            values = np.round(values, 0 if kpi in _WHOLE else 3)
+            rows += [(staff_id, m, kpi, float(v)) for m, v in zip(history, values[: len(history)], strict=True)]
+            future += [(staff_id, m, kpi, float(v)) for m, v in zip(review, values[len(history) :], strict=True)]
+    columns = ["staff_id", "month", "kpi", "value"]
+    return pd.DataFrame(rows, columns=columns), pd.DataFrame(future, columns=columns)
+
+
+def _drifts(rng: np.random.Generator, kind: str) -> dict[str, float]:
+    u = rng.uniform
+    if kind == "decline":
+        return {"aht": u(1.06, 1.12), "adh": -u(0.02, 0.04), "fcr": u(0.92, 0.96), "qa": -u(3, 6), "conv": u(0.75, 0.9),
+                "csat": u(0.93, 0.97)}  # fmt: skip
+    if kind == "ramp":
+        return {"aht": u(0.85, 0.93), "adh": 0.01, "fcr": u(1.03, 1.08), "qa": u(2, 5), "conv": u(1.05, 1.2),
+                "csat": 1.02}  # fmt: skip
+    return {"aht": u(0.94, 0.99), "adh": u(0.005, 0.02), "fcr": u(1.01, 1.05), "qa": u(1, 3.5), "conv": u(1.03, 1.12),
+            "csat": u(1.0, 1.03)}  # fmt: skip
+
+
+def _review_month(rows: pd.DataFrame, d: dict[str, float]) -> dict[str, float]:
+    sums = {c: float(rows[c].sum()) for c in _SUM_COLUMNS if c != "qa_passed_sales"}
+    sums["qa_passed_sales"] = float(rows["qa_passed_sales"].sum())
+    for c in ("talk_s", "hold_s", "acw_s"):
+        sums[c] = round(sums[c] * d["aht"])
+    sums["adherent_s"] = min(sums["scheduled_s"], round(sums["adherent_s"] + d["adh"] * sums["scheduled_s"]))
+    sums["fcr_resolved"] = min(sums["handled"], round(sums["fcr_resolved"] * d["fcr"]))
+    sums["csat_satisfied"] = min(sums["csat_surveys"], round(sums["csat_satisfied"] * d["csat"]))
+    sums["sales"] = min(sums["sales_eligible"], round(sums["sales"] * d["conv"]))
+    sums["qa_passed_sales"] = min(sums["sales"], round(sums["qa_passed_sales"] * d["conv"]))
+    scored = rows.loc[rows["qa_evals"] > 0, "qa_score"]
+    sums["qa_score"] = float(np.clip(scored.mean() + d["qa"], 0, 100)) if len(scored) else float("nan")
+    return sums
+
+
+def build_review(
+    spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd.DataFrame, members: pd.DataFrame, days: int
+) -> dict[str, pd.DataFrame]:
+    """The review period's truth: ``review_contacts`` (per handling person and month) and ``review_leavers``."""
+    rng = stream(seed, "t3-review")
+    calendar = calendar_of(spec, days)
+    down = _decliners(spec, seed, members)
+    ramping = set(members.loc[members["ramping"], "staff_id"])
+    frame = contacts.assign(qa_passed_sales=qa_passed_sales(contacts, spec.targets.qa))
+    worked = {m: round(cal.monthrange(int(m[:4]), int(m[5:]))[1] * 5 / 7) for m in calendar.period_months}
+    out = []
+    for staff_id, rows in frame.groupby("staff_id", sort=True):
+        kind = "decline" if staff_id in down else "ramp" if staff_id in ramping else "steady"
+        drift = _drifts(rng, kind)
+        pool = rows.tail(20) if staff_id in ramping else rows
+        for month in calendar.period_months:
+            drawn = pool.iloc[rng.integers(0, len(pool), worked[month])]
+            out.append({"month": month, "staff_id": staff_id, **_review_month(drawn, drift)})
+    review = pd.DataFrame(out)
+    for c in _SUM_COLUMNS:
+        review[c] = review[c].astype(np.int64)
+    review = review[["month", "staff_id", *_SUM_COLUMNS[:9], "qa_score", *_SUM_COLUMNS[9:]]]
+    teams = staff.loc[staff["team"] != "SUP"].groupby("team").size()
+    monthly = spec.turnover.annual_rate / 12
+    leavers = [
+        {"team": team, "month": m, "leavers": int(rng.poisson(size * monthly))}
+        for team, size in teams.items()
+        for m in calendar.period_months
+    ]
+    return {"review_contacts": review, "review_leavers": pd.DataFrame(leavers, columns=["team", "month", "leavers"])}
