@@ -108,7 +108,7 @@ def test_the_case_worked_end_to_end_and_saved_in_the_browser(voila: tuple[str, P
             targets_status = app.locator(".ck-t3-targets-status")
             expect(targets_status).to_contain_text(_until(t("t3widgets.filled", lang, n="{n}", blank=0)), timeout=wait)
             app.locator(".ck-t3-target-member select").select_option(label=labels[person])
-            row = app.locator(".ck-t3-target-row", has_text=kpi_label(kpi, lang))
+            row = app.locator(f".ck-t3-target-row.ck-t3-of-{person}", has_text=kpi_label(kpi, lang))
             row.locator(".ck-t3-proposed input").fill(str(beyond))
             row.locator(".ck-t3-proposed input").press("Enter")
             expect(row.locator(".ck-t3-response")).to_contain_text(str(said["comment"]), timeout=wait)

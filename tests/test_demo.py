@@ -75,8 +75,15 @@ def test_every_candidate_has_a_unit_result_honestly_not_yet_competent(demo: Path
     # ... and its T2 case, which covers P2.1-P2.4 and E3
     (t2,) = [c for c in strong["components"] if c["kind"] == "T2"]
     assert t2["decision"]["outcome"] == "competent"
+    # ... and its T3 case, which covers P3.1-P3.3: every automatic criterion met; only a judgement the moderator
+    # overturned in the seeded second-marking sample (if it falls on T3) keeps the case from competent
+    (t3,) = [c for c in strong["components"] if c["kind"] == "T3"]
+    overturned = {m["criterion_id"] for m in strong["moderation"] if m.get("outcome") == "overturned"}
+    t3_not_met = {c["id"] for c in t3["criteria"] if c["state"] != "met"}
+    assert t3_not_met <= overturned
+    assert t3["decision"]["outcome"] == ("not_yet_competent" if t3_not_met else "competent")
     covered = {e for e, cells in strong["coverage"].items() if any(c["state"] == "met" for c in cells)}
-    assert {"P1.1", "P1.2", "E2", "P2.1", "P2.2", "P2.3", "P2.4", "E3"} <= covered
+    assert {"P1.1", "P1.2", "E2", "P2.1", "P2.2", "P2.3", "P2.4", "E3", "P3.1", "P3.2", "P3.3"} <= covered
 
 
 def test_the_resubmission_keeps_attempt_one(demo: Path) -> None:

@@ -78,8 +78,8 @@ def test_the_default_plan_lists_exactly_the_uncovered_elements(book: Gradebook) 
     t4 = {"P4.1", "P4.2", "P4.3", "P4.4", "E1", "M2"}
     expected = [e.id for e in unit.elements if e.kind in ("indicator", "evidence", "method") and e.id not in t4]
     assert list(d.uncovered()) == expected  # cand-a has only a T4 result
-    t1_t2 = {"P1.1", "P1.2", "E2", "P2.1", "P2.2", "P2.3", "P2.4", "E3"}
-    assert list(coverage(plan).uncovered()) == [e for e in expected if e not in t1_t2]  # the plan has T1 and T2 too
+    t1_t2_t3 = {"P1.1", "P1.2", "E2", "P2.1", "P2.2", "P2.3", "P2.4", "E3", "P3.1", "P3.2", "P3.3"}
+    assert list(coverage(plan).uncovered()) == [e for e in expected if e not in t1_t2_t3]  # the plan has T1-T3 too
     assert d.evidence_outcome == "not_yet_competent" and d.outcome == "awaiting_signoff"
     reasons = unit_reasons(d.to_json(), "en")
     assert "performance indicator P2.1 is not covered by any met criterion" in reasons
@@ -253,7 +253,7 @@ def test_a_bad_plan_names_every_problem_at_once(tmp_path: Path) -> None:
 
 def test_plan_check_exits_1_while_something_is_uncovered() -> None:
     default = run_casekit("plan", "check", "--lang", "en")
-    assert default.returncode == 1 and "P3.1" in default.stdout and "M3" in default.stdout
+    assert default.returncode == 1 and "P5.1" in default.stdout and "M3" in default.stdout
     t4 = run_casekit("plan", "show", str(T4_ONLY), "--lang", "en")
     assert t4.returncode == 0 and "T4-C01 T4-C02" in t4.stdout
     missing = run_casekit("plan", "check", "no-such-plan.yaml", "--lang", "en")

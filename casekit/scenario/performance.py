@@ -280,19 +280,26 @@ def _drifts(rng: np.random.Generator, kind: str) -> dict[str, float]:
             "csat": u(1.0, 1.03)}  # fmt: skip
 
 
-def _review_month(rows: pd.DataFrame, d: dict[str, float]) -> dict[str, float]:
-    sums = {c: float(rows[c].sum()) for c in _SUM_COLUMNS if c != "qa_passed_sales"}
-    sums["qa_passed_sales"] = float(rows["qa_passed_sales"].sum())
+def _drift_frame(rng: np.random.Generator, staff_ids: list[str], kinds: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([_drifts(rng, k) for k in kinds], index=pd.Index(staff_ids, name="staff_id"))
+
+
+def _apply_drift(sums: pd.DataFrame, qa: pd.Series, drift: pd.DataFrame) -> pd.DataFrame:
+    """The month's sums moved by each person's drift (AHT, adherence, FCR, QA, conversion, CSAT), each count
+    kept within what it counts."""
+    d = drift.reindex(sums.index.get_level_values("staff_id"))
+    d.index = sums.index
+    out = sums.astype(float)
     for c in ("talk_s", "hold_s", "acw_s"):
-        sums[c] = round(sums[c] * d["aht"])
-    sums["adherent_s"] = min(sums["scheduled_s"], round(sums["adherent_s"] + d["adh"] * sums["scheduled_s"]))
-    sums["fcr_resolved"] = min(sums["handled"], round(sums["fcr_resolved"] * d["fcr"]))
-    sums["csat_satisfied"] = min(sums["csat_surveys"], round(sums["csat_satisfied"] * d["csat"]))
-    sums["sales"] = min(sums["sales_eligible"], round(sums["sales"] * d["conv"]))
-    sums["qa_passed_sales"] = min(sums["sales"], round(sums["qa_passed_sales"] * d["conv"]))
-    scored = rows.loc[rows["qa_evals"] > 0, "qa_score"]
-    sums["qa_score"] = float(np.clip(scored.mean() + d["qa"], 0, 100)) if len(scored) else float("nan")
-    return sums
+        out[c] = (out[c] * d["aht"]).round()
+    out["adherent_s"] = np.minimum(out["scheduled_s"], (out["adherent_s"] + d["adh"] * out["scheduled_s"]).round())
+    out["fcr_resolved"] = np.minimum(out["handled"], (out["fcr_resolved"] * d["fcr"]).round())
+    out["csat_satisfied"] = np.minimum(out["csat_surveys"], (out["csat_satisfied"] * d["csat"]).round())
+    out["sales"] = np.minimum(out["sales_eligible"], (out["sales"] * d["conv"]).round())
+    out["qa_passed_sales"] = np.minimum(out["sales"], (out["qa_passed_sales"] * d["conv"]).round())
+    out = out.astype(np.int64)
+    out["qa_score"] = (qa.reindex(sums.index) + d["qa"]).clip(0, 100)
+    return out
 
 
 def build_review(
@@ -305,18 +312,26 @@ def build_review(
     ramping = set(members.loc[members["ramping"], "staff_id"])
     frame = contacts.assign(qa_passed_sales=qa_passed_sales(contacts, spec.targets.qa))
     worked = {m: round(cal.monthrange(int(m[:4]), int(m[5:]))[1] * 5 / 7) for m in calendar.period_months}
-    out = []
-    for staff_id, rows in frame.groupby("staff_id", sort=True):
-        kind = "decline" if staff_id in down else "ramp" if staff_id in ramping else "steady"
-        drift = _drifts(rng, kind)
-        pool = rows.tail(20) if staff_id in ramping else rows
-        for month in calendar.period_months:
-            drawn = pool.iloc[rng.integers(0, len(pool), worked[month])]
-            out.append({"month": month, "staff_id": staff_id, **_review_month(drawn, drift)})
-    review = pd.DataFrame(out)
-    for c in _SUM_COLUMNS:
-        review[c] = review[c].astype(np.int64)
+    # each person's rows, in date order
+    rows_of = {str(k): v for k, v in frame.groupby("staff_id", sort=True).indices.items()}
+    staff_ids = sorted(rows_of)
+    kinds = ["decline" if s in down else "ramp" if s in ramping else "steady" for s in staff_ids]
+    drift = _drift_frame(rng, staff_ids, kinds)
+    picks, who, when = [], [], []
+    for staff_id in staff_ids:
+        pool = rows_of[staff_id][-20:] if staff_id in ramping else rows_of[staff_id]
+        for month, n in worked.items():
+            picks.append(pool[rng.integers(0, len(pool), n)])
+            who.append(np.full(n, staff_id, dtype=object))
+            when.append(np.full(n, month, dtype=object))
+    drawn = frame.iloc[np.concatenate(picks)].reset_index(drop=True)
+    drawn["staff_id"], drawn["month"] = np.concatenate(who), np.concatenate(when)
+    keys = ["staff_id", "month"]
+    sums = drawn.groupby(keys, sort=True)[list(_SUM_COLUMNS)].sum()
+    qa = drawn[drawn["qa_evals"] > 0].groupby(keys)["qa_score"].mean()
+    review = _apply_drift(sums, qa, drift).reset_index()
     review = review[["month", "staff_id", *_SUM_COLUMNS[:9], "qa_score", *_SUM_COLUMNS[9:]]]
+    review = review.sort_values(["staff_id", "month"]).reset_index(drop=True)
     teams = staff.loc[staff["team"] != "SUP"].groupby("team").size()
     monthly = spec.turnover.annual_rate / 12
     leavers = [

@@ -8,7 +8,6 @@ version 1 carries the candidate's authenticity declaration from the start.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from casekit.answers import DeclaredAnswer
 from casekit.errors import Problem
 from casekit.scenario.catalogs import load_kpi_catalog, load_roles
+from casekit.scenario.spec import IsoDate
 
 __all__ = [
     "ACTIONS",
@@ -63,7 +63,7 @@ class Agreement(_Part):
     kpi: str = Field(max_length=40)
     proposed: float
     agreed: float
-    date: dt.date
+    date: IsoDate
     member_verdict: Literal["accept", "object"]
     member_reason: str | None = Field(default=None, max_length=40)
     member_comment: str = Field(default="", max_length=SHORT)
@@ -76,7 +76,7 @@ class Review(_Part):
 
     staff_id: str = Field(max_length=20)
     kind: Literal["one_to_one", "appraisal", "pip_review"]
-    date: dt.date
+    date: IsoDate
 
 
 class DataSource(_Part):
@@ -105,7 +105,7 @@ class DevPlan(_Part):
     action: Literal["coaching", "training", "mentoring"]
     offer_id: str | None = Field(default=None, max_length=20)
     owner: str = Field(max_length=20)
-    due: dt.date
+    due: IsoDate
     measure: str = Field(max_length=40)
     target: float
 

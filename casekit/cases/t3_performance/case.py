@@ -203,10 +203,8 @@ class T3Case(Case[T3Answer]):
     def set_agreements(self, items: Iterable[Any]) -> list[Agreement]:
         """Adopt the agreements (replacing those of the same member and KPI); AnswerError naming every problem."""
         parsed = [parse_part(Agreement, x, f"agreements.{i}") for i, x in enumerate(items)]
-        merged = dict(self.agreements)
-        merged.update({(a.staff_id, a.kpi): a for a in parsed})
-        self._adopt("agreements", agreements=list(merged.values()))
-        self.agreements = merged
+        self._adopt("agreements", agreements=parsed)  # named by their place in ``items``; none given twice
+        self.agreements = {**self.agreements, **{(a.staff_id, a.kpi): a for a in parsed}}
         return parsed
 
     def clear_agreements(self) -> None:

@@ -191,6 +191,7 @@ class TargetsPanel(Panel):
                 [head, widgets.HBox([row["proposed"], row["agreed"], row["reply"]]), row["response"], row["recorded"]]
             )
             row["box"].add_class("ck-t3-target-row")
+            row["box"].add_class(f"ck-t3-of-{staff_id}")
             self.rows[kpi] = row
             boxes.append(row["box"])
         if not boxes:
