@@ -99,6 +99,6 @@ def test_the_installed_wheel_runs_the_demo_and_grades_from_an_empty_folder(wheel
 
     graded = _run([casekit, "grade", "demo/submissions", "--out", "again", "--jobs", "1", "--lang", "en"], cwd=empty)
     assert graded.returncode == 0, graded.stderr
-    assert len(list((empty / "again" / "portfolios").glob("*.html"))) == 8  # two candidates, a T1, T2, T3 and T4 case each
+    assert len(list((empty / "again" / "portfolios").glob("*.html"))) == 8  # 2 candidates x 4 kinds
     executed = next((empty / "again" / "executed").glob("*.ipynb")).read_text(encoding="utf-8")
     assert str(ROOT) not in executed  # the grading notebook and rubric came from the installed package
