@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "T1": ROOT / "notebooks" / "candidate" / "t1_recruitment.ipynb",
     "T2": ROOT / "notebooks" / "candidate" / "t2_training.ipynb",
+    "T3": ROOT / "notebooks" / "candidate" / "t3_performance.ipynb",
     "T4": ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb",
 }
 CHROMIUM = "/usr/bin/chromium"

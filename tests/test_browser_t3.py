@@ -109,6 +109,8 @@ def test_the_case_worked_end_to_end_and_saved_in_the_browser(voila: tuple[str, P
             expect(targets_status).to_contain_text(_until(t("t3widgets.filled", lang, n="{n}", blank=0)), timeout=wait)
             app.locator(".ck-t3-target-member select").select_option(label=labels[person])
             row = app.locator(f".ck-t3-target-row.ck-t3-of-{person}", has_text=kpi_label(kpi, lang))
+            peer = forms.prefill("peer_median", [(person, kpi)], ref.bands(), ref.peers(), members)[(person, kpi)]
+            expect(row.locator(".ck-t3-proposed input")).to_have_value(forms.number_text(peer), timeout=wait)
             row.locator(".ck-t3-proposed input").fill(str(beyond))
             row.locator(".ck-t3-proposed input").press("Enter")
             expect(row.locator(".ck-t3-response")).to_contain_text(str(said["comment"]), timeout=wait)

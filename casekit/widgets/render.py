@@ -9,15 +9,34 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import ipywidgets as widgets
+
 from casekit.errors import CasekitError
 from casekit.html import esc
 from casekit.i18n import t
 from casekit.kpi import format_count, format_money, format_number, format_share
+from casekit.scenario import World
+from casekit.scenario.catalogs import load_roles
 
 Format = Callable[[Any], str]
 """How one column's values are shown."""
 
-__all__ = ["STYLE", "Format", "column_formats", "message_html", "number_text", "optional", "problems_html"]
+__all__ = [
+    "STYLE",
+    "Format",
+    "boxed",
+    "column_formats",
+    "field_table",
+    "heading",
+    "left",
+    "message_html",
+    "number_text",
+    "offer_title",
+    "optional",
+    "problems_html",
+    "role_label",
+    "title",
+]
 
 # the tables' look, once per app (an HTML widget's <style> applies to the page; scoped to the app's class)
 STYLE = (
@@ -74,3 +93,51 @@ def number_text(value: float | int | None) -> str:
         return ""
     v = float(value)
     return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(round(v, 10))
+
+
+def heading(key: str, lang: str, level: int = 3, **params: Any) -> str:
+    """A heading from the catalog, escaped."""
+    return f"<h{level}>{esc(t(key, lang, **params))}</h{level}>"
+
+
+def title(key: str, lang: str, level: int = 3, **params: Any) -> Any:
+    """A heading widget."""
+    return widgets.HTML(heading(key, lang, level, **params))
+
+
+def left(*items: Any) -> Any:
+    """Buttons (and other inputs) in a row at the left, buttons at their own width."""
+    for b in items:
+        if isinstance(b, widgets.Button):
+            b.layout.width = "auto"
+    return widgets.HBox(list(items), layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def boxed(html: Any, height: str = "360px") -> Any:
+    """An HTML widget in a box that scrolls when the table is taller than ``height``."""
+    html.layout = widgets.Layout(max_height=height, overflow="auto")
+    return html
+
+
+@functools.cache
+def _roles() -> dict[str, Any]:
+    return {r.id: r for r in load_roles()}
+
+
+def role_label(role: str, lang: str) -> str:
+    """A role's title in ``lang`` (its id when the catalog has no such role)."""
+    found = _roles().get(role)
+    return found.label(lang) if found is not None else role
+
+
+def offer_title(world: World, offer_id: str, lang: str) -> str:
+    """An offer's title in ``lang`` (its id when the world has no such offer)."""
+    column = "title_zh_tw" if lang == "zh-TW" else "title_en"
+    titles = dict(zip(world.training["offer_id"], world.training[column], strict=True))
+    return str(titles.get(offer_id, offer_id))
+
+
+def field_table(rows: Sequence[tuple[str, str]], lang: str) -> str:
+    """(catalog key of the label, value as text) pairs as a two-column table, both escaped."""
+    cells = "".join(f"<tr><th>{esc(t(key, lang))}</th><td>{esc(value)}</td></tr>" for key, value in rows)
+    return f'<table class="ck-table">{cells}</table>'

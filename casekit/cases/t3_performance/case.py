@@ -235,7 +235,11 @@ class T3Case(Case[T3Answer]):
     # ------------------------------------------------------------------------------------------ appraisal
     def appraisal_open(self) -> bool:
         """Whether the review period's figures can be shown: every member agreed on every KPI of their set."""
-        return bool(self.kpi_sets) and bool(self.agreements) and self.missing_agreements().empty
+        if not self.kpi_sets or not self.agreements:
+            return False
+        sets = tuple((r, tuple(s.kpis)) for r, s in sorted(self.kpi_sets.items()))
+        key = ("open", sets, frozenset(self.agreements))
+        return self._memo.get(key, lambda: self.missing_agreements().empty)
 
     def _agreed(self) -> tuple[tuple[tuple[str, str], float], ...]:
         return tuple(sorted(agreed_targets(self.agreements.values()).items()))
@@ -246,7 +250,8 @@ class T3Case(Case[T3Answer]):
         if not self.appraisal_open():
             raise UsageError(t("t3.appraisal_closed", self.lang))
         agreed = self._agreed()
-        return self._memo.get(("results", agreed), lambda: appraisal.results(self.world, dict(agreed)))
+        actuals = self._world_figure("review_results", lambda: history.review_results(self.world))
+        return self._memo.get(("results", agreed), lambda: appraisal.results(self.world, dict(agreed), actuals=actuals))
 
     def ratings(self) -> pd.DataFrame:
         """The rating the data gives each member (the organisation's rule applied to the results)."""

@@ -11,14 +11,23 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import ipywidgets as widgets
 import pandas as pd
 
-from casekit.html import esc, frame_table
+from casekit.html import frame_table
 from casekit.i18n import catalog, t
 from casekit.scenario import World
-from casekit.scenario.catalogs import load_induction_topics, load_roles, load_skills
-from casekit.widgets.render import Format, column_formats
+from casekit.scenario.catalogs import load_induction_topics, load_skills
+from casekit.widgets.render import (
+    Format,
+    boxed,
+    column_formats,
+    field_table,
+    heading,
+    left,
+    offer_title,
+    role_label,
+    title,
+)
 
 __all__ = [
     "ALL",
@@ -63,30 +72,6 @@ def _known(key: str, lang: str) -> bool:
     return key in catalog(lang)
 
 
-def heading(key: str, lang: str, level: int = 3, **params: Any) -> str:
-    """A heading from the catalog, escaped."""
-    return f"<h{level}>{esc(t(key, lang, **params))}</h{level}>"
-
-
-def title(key: str, lang: str, level: int = 3, **params: Any) -> Any:
-    """A heading widget."""
-    return widgets.HTML(heading(key, lang, level, **params))
-
-
-def left(*items: Any) -> Any:
-    """Buttons (and other inputs) in a row at the left, buttons at their own width."""
-    for b in items:
-        if isinstance(b, widgets.Button):
-            b.layout.width = "auto"
-    return widgets.HBox(list(items), layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-
-
-def boxed(html: Any, height: str = "360px") -> Any:
-    """An HTML widget in a box that scrolls when the table is taller than ``height``."""
-    html.layout = widgets.Layout(max_height=height, overflow="auto")
-    return html
-
-
 def column_label(column: str, lang: str) -> str:
     """A column's heading: ``t2widgets.col_<column>``, or the column itself."""
     key = f"t2widgets.col_{column}"
@@ -99,11 +84,6 @@ def _skills() -> dict[str, Any]:
 
 
 @functools.cache
-def _roles() -> dict[str, Any]:
-    return {r.id: r for r in load_roles()}
-
-
-@functools.cache
 def _topics() -> dict[str, Any]:
     return {tp.id: tp for tp in load_induction_topics()}
 
@@ -111,11 +91,6 @@ def _topics() -> dict[str, Any]:
 def skill_label(skill: str, lang: str) -> str:
     found = _skills().get(skill)
     return found.label(lang) if found is not None else skill
-
-
-def role_label(role: str, lang: str) -> str:
-    found = _roles().get(role)
-    return found.label(lang) if found is not None else role
 
 
 def topic_label(topic: str, lang: str) -> str:
@@ -150,13 +125,6 @@ def option_pairs(column: str, values: Iterable[str], lang: str) -> list[tuple[st
     return [(value_label(column, v, lang) or v, v) for v in values]
 
 
-def offer_title(world: World, offer_id: str, lang: str) -> str:
-    """An offer's title in ``lang`` (its id when the world has no such offer)."""
-    column = "title_zh_tw" if lang == "zh-TW" else "title_en"
-    titles = dict(zip(world.training["offer_id"], world.training[column], strict=True))
-    return str(titles.get(offer_id, offer_id))
-
-
 def staff_options(world: World, lang: str) -> list[tuple[str, str]]:
     """(label, staff id) of every member of staff, in the staff table's order: id, name, role and team."""
     staff = world.staff
@@ -188,9 +156,3 @@ def table_html(
         heading=lambda c: column_label(c, lang),
         value=lambda c, v: value_label(c, v, lang),
     )
-
-
-def field_table(rows: Sequence[tuple[str, str]], lang: str) -> str:
-    """(catalog key of the label, value as text) pairs as a two-column table, both escaped."""
-    cells = "".join(f"<tr><th>{esc(t(key, lang))}</th><td>{esc(value)}</td></tr>" for key, value in rows)
-    return f'<table class="ck-table">{cells}</table>'

@@ -20,8 +20,7 @@ from casekit.html import frame_table
 from casekit.i18n import catalog, t
 from casekit.kpi import format_kpi
 from casekit.scenario.catalogs import KpiDef, load_kpi_catalog
-from casekit.widgets.render import Format
-from casekit.widgets.t2_training.render import boxed, field_table, heading, left, offer_title, role_label, title
+from casekit.widgets.render import Format, boxed, field_table, heading, left, offer_title, role_label, title
 
 __all__ = [
     "ALL",
