@@ -1,6 +1,6 @@
 """The candidate notebooks work in JupyterLab, not only in Voila: a real ``jupyter lab`` server on 127.0.0.1, the
 notebook opened in Debian's chromium, every cell run from the Run menu, and the app in the cell's output answering a
-click (the T2 plan's tab with its weekly service-level chart and calendar; T1's first tab).
+click (the T2 plan's tab with its weekly service-level chart and calendar, the T3 review calendar).
 
 The kernel inherits the server's ``CASEKIT_*`` variables, which name the candidate, the world and the answer file.
 """
@@ -37,8 +37,16 @@ def jupyter_lab(folder: Path, env_vars: dict[str, str]) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
 
 
-@pytest.mark.parametrize(("kind", "notebook", "tab_key"), [("T2", "t2_training", "t2widgets.tab_plan")])
-def test_the_case_runs_in_jupyterlab(tmp_path: Path, kind: str, notebook: str, tab_key: str) -> None:
+CASES = [
+    ("T2", "t2_training", "t2widgets.tab_plan", (".ck-sl-chart-box svg", ".ck-calendar-box table")),
+    ("T3", "t3_performance", "t3widgets.tab_reviews", (".ck-review-calendar",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "notebook", "tab_key", "drawn"), CASES)
+def test_the_case_runs_in_jupyterlab(
+    tmp_path: Path, kind: str, notebook: str, tab_key: str, drawn: tuple[str, ...]
+) -> None:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     from playwright.sync_api import expect, sync_playwright
@@ -67,8 +75,8 @@ def test_the_case_runs_in_jupyterlab(tmp_path: Path, kind: str, notebook: str, t
             app = page.locator(".ck-app")
             expect(app).to_be_visible(timeout=600_000)
             app.locator(".lm-TabBar-tab", has_text=t(tab_key, lang)).click()
-            expect(app.locator(".ck-sl-chart-box svg")).to_be_visible(timeout=300_000)
-            expect(app.locator(".ck-calendar-box table")).to_be_visible(timeout=300_000)
+            for selector in drawn:  # the tab's charts, drawn
+                expect(app.locator(selector).first).to_be_visible(timeout=300_000)
             page.screenshot(path=str(tmp_path / f"jupyterlab-{kind.lower()}.png"), full_page=False)
         finally:
             browser.close()
