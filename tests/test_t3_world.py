@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from casekit.errors import StandardDataError
 from casekit.kpi import kpis
 from casekit.scenario import World, world_for
-from casekit.scenario.catalogs import load_kpi_catalog, load_roles, load_skills
+from casekit.scenario.catalogs import load_kpi_catalog, load_roles, load_skills, parse_kpi_catalog
 from casekit.scenario.performance import ACTIVITY_RANGES, appraisal_calendar, history_months, turnover_months
 
 ORGS = ("bank-cards", "ecommerce-cs", "telecom-support")
@@ -36,6 +37,21 @@ def test_the_kpi_catalog_names_known_roles_and_skills_and_covers_n5() -> None:
     for role in roles:  # every role can be measured on efficiency and quality
         dims = {k.dimension for k in catalog if role in k.roles}
         assert {"efficiency", "quality"} <= dims, role
+
+
+def test_a_bad_kpi_catalog_names_the_file_and_every_field_wrong() -> None:
+    text = (Path(__file__).parent.parent / "casekit" / "data" / "kpi_catalog.yaml").read_text(encoding="utf-8")
+    assert parse_kpi_catalog(text) == load_kpi_catalog()
+    with pytest.raises(StandardDataError) as schema:
+        parse_kpi_catalog(text.replace("unit: seconds", "unit: minutes", 1))
+    assert "kpi_catalog.yaml: kpis[2].unit" in schema.value.render("en")
+    wrong = text.replace("roles: [trainer]", "roles: [coach]", 1).replace("skills: [telephony_acd]", "skills: [x]", 1)
+    with pytest.raises(StandardDataError) as refs:
+        parse_kpi_catalog(wrong.replace("id: fcr", "id: qa", 1), "kpis.yaml")
+    fields = {p.field for p in refs.value.problems}
+    assert fields == {"kpis[0].skills", "kpis[5].id", "kpis[17].roles"} and {p.file for p in refs.value.problems} == {
+        "kpis.yaml"
+    }
 
 
 @pytest.mark.parametrize("org", ORGS)
@@ -154,3 +170,40 @@ def test_same_seed_same_section_and_review_other_seed_other() -> None:
     assert a.csv_bytes("members") == b.csv_bytes("members") and a.csv_bytes("pips") == b.csv_bytes("pips")
     assert a.truth["review_contacts"].equals(b.truth["review_contacts"])
     assert a.csv_bytes("members") != world_for("bank-cards", 10).csv_bytes("members")
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_decliners_are_clearly_worse_and_stars_clearly_better_than_their_history(org: str) -> None:
+    from casekit.scenario.performance import _drift_kinds
+
+    w = world(org)
+    kinds = _drift_kinds(w.spec, w.seed, w.members)
+    assert "star" in kinds.values() and "decline" in kinds.values()
+    assert not set(kinds) & set(w.members.loc[w.members["ramping"] | (w.members["role"] == "team_leader"), "staff_id"])
+    before, after = kpis(w.contacts), kpis(w.truth["review_contacts"])
+    for staff_id, kind in kinds.items():
+        if staff_id not in after.index:  # a support person: their activity moves instead
+            continue
+        sign = 1 if kind == "star" else -1
+        assert sign * (before.loc[staff_id, "aht_s"] - after.loc[staff_id, "aht_s"]) > 0, (staff_id, kind)
+        assert sign * (after.loc[staff_id, "contacts_per_hour"] - before.loc[staff_id, "contacts_per_hour"]) > 0
+        assert sign * (after.loc[staff_id, "fcr"] - before.loc[staff_id, "fcr"]) > 0
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_with_targets_at_the_history_median_most_member_kpis_are_met(org: str) -> None:
+    """The review period's calibration, on the contact KPIs of the section's handling members: targets at each
+    member's monthly history median (months with >= 8 worked days), pooled review values."""
+    w = world(org)
+    handling = w.members.loc[w.members["role"].isin(["agent", "senior_agent"]), "staff_id"]
+    c = w.contacts[w.contacts["staff_id"].isin(handling)].assign(month=lambda f: f["date"].str.slice(0, 7))
+    c = c[c["month"].isin(history_months(w))]
+    worked = c.groupby(["staff_id", "month"]).size()
+    monthly = kpis(c, by=["staff_id", "month"]).loc[worked[worked >= 8].index]
+    ids = ["adherence", "availability", "aht_s", "contacts_per_hour", "qa", "fcr", "csat", "conversion"]
+    target = monthly.groupby(level="staff_id")[ids].median()
+    actual = kpis(w.truth["review_contacts"].query("staff_id in @handling")).loc[target.index, ids]
+    direction = pd.Series({k.id: k.direction for k in load_kpi_catalog()})[ids]
+    met = (actual - target).mul(direction, axis=1) >= -1e-9
+    assert 0.55 <= met.to_numpy().mean() <= 0.85
+    assert met.all(axis=1).any()  # somebody meets every one

@@ -9,6 +9,10 @@ from importlib import resources
 from typing import Any, Literal, get_args
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from casekit.errors import Problem, StandardDataError
+from casekit.validation import load_versioned_yaml, pydantic_problems
 
 __all__ = [
     "EXIT_FACTORS",
@@ -23,6 +27,7 @@ __all__ = [
     "load_people",
     "load_roles",
     "load_skills",
+    "parse_kpi_catalog",
 ]
 
 #: The eight attrition factors of note N4, as a closed code set (a type for answer models, and its values).
@@ -136,26 +141,93 @@ def load_induction_topics() -> tuple[InductionTopic, ...]:
     )
 
 
-@cache
-def load_kpi_catalog() -> tuple[KpiDef, ...]:
-    """The KPI catalog in its file's order."""
+KPI_CATALOG_FILE = "kpi_catalog.yaml"
+
+
+class _KpiEntry(BaseModel):
+    """One KPI of ``kpi_catalog.yaml`` as the file spells it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    zh_tw: str = Field(alias="zh-TW", min_length=1)
+    en: str = Field(min_length=1)
+    n5: Literal[
+        "adherence", "availability", "aht", "calls", "quality", "retention", "role_specific", "sales", "conversion",
+        "learning",
+    ]  # fmt: skip
+    dimension: Literal["efficiency", "quality", "role", "development"]
+    direction: Literal[-1, 1]
+    level: Literal["member", "team"]
+    roles: list[str] = Field(min_length=1)
+    source: Literal["contacts", "qa_forms", "wfm", "survey", "hr", "lms", "activity_log"]
+    frequency: Literal["daily", "weekly", "monthly"]
+    unit: Literal["share", "seconds", "points", "rate", "hours", "count", "score"]
+    skills: list[str]
+
+
+class _KpiCatalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    schema_version: Literal[1]
+    kpis: list[_KpiEntry] = Field(min_length=1)
+
+
+def _kpi_problems(catalog: _KpiCatalog, source: str) -> list[Problem]:
+    """What the schema cannot see: ids used twice, roles and skills the other catalogs do not define."""
+    problems, seen = [], set[str]()
+    roles, skills = sorted(r.id for r in load_roles()), sorted(s.id for s in load_skills())
+    for i, k in enumerate(catalog.kpis):
+        if k.id in seen:
+            problems.append(Problem(source, f"kpis[{i}].id", "expect.unique_items", k.id))
+        seen.add(k.id)
+        for role in k.roles:
+            if role not in roles:
+                problems.append(
+                    Problem(source, f"kpis[{i}].roles", "expect.known_role", role, {"allowed": ", ".join(roles)})
+                )
+        for skill in k.skills:
+            if skill not in skills:
+                problems.append(
+                    Problem(source, f"kpis[{i}].skills", "expect.one_of", skill, {"expected": ", ".join(skills)})
+                )
+    return problems
+
+
+def parse_kpi_catalog(text: str, source: str = KPI_CATALOG_FILE) -> tuple[KpiDef, ...]:
+    """Validate the YAML ``text`` of the KPI catalog; :class:`StandardDataError` with every problem, each naming
+    the file and the field."""
+    data = load_versioned_yaml(text, source, 1, StandardDataError)
+    try:
+        catalog = _KpiCatalog.model_validate(data)
+    except ValidationError as exc:
+        raise StandardDataError(pydantic_problems(source, exc, _KpiCatalog)) from None
+    problems = _kpi_problems(catalog, source)
+    if problems:
+        raise StandardDataError(problems)
     return tuple(
         KpiDef(
-            id=k["id"],
-            zh_tw=k["zh-TW"],
-            en=k["en"],
-            n5=k["n5"],
-            dimension=k["dimension"],
-            direction=int(k["direction"]),
-            level=k["level"],
-            roles=tuple(k["roles"]),
-            source=k["source"],
-            frequency=k["frequency"],
-            unit=k["unit"],
-            skills=tuple(k["skills"] or ()),
+            k.id,
+            k.zh_tw,
+            k.en,
+            k.n5,
+            k.dimension,
+            k.direction,
+            k.level,
+            tuple(k.roles),
+            k.source,
+            k.frequency,
+            k.unit,
+            tuple(k.skills),
         )
-        for k in _data("kpi_catalog.yaml")["kpis"]
+        for k in catalog.kpis
     )
+
+
+@cache
+def load_kpi_catalog() -> tuple[KpiDef, ...]:
+    """The KPI catalog in its file's order (validated once per process)."""
+    return parse_kpi_catalog((resources.files("casekit") / "data" / KPI_CATALOG_FILE).read_text(encoding="utf-8"))
 
 
 _ROLE_TEXT_FIELDS = ("title", "qualifications", "special_requirements", "responsibilities", "capability")

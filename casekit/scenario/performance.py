@@ -13,9 +13,11 @@ support roles' own measures, and (hidden truth) the review period that follows t
   learning hours: a persistent personal level plus monthly noise, so a person's history predicts their future.
 - **Review period** (``truth``, never written): the three calendar months after the history. Each handling member's
   days are drawn from their own history (a new starter's from their latest days: their current level), then moved
-  by a seeded drift: ``decline_share`` of the section's members clearly worse, new starters better as they ramp
-  up, the rest slightly better. Aggregated per person and month with the contacts' columns, so
-  :func:`casekit.kpi.kpis` reads it as it reads the history.
+  by a seeded drift: ``decline_share`` of the section clearly worse on everything (handling and support people,
+  not ramping), about :data:`STAR_SHARE` of the other handling members clearly better, new starters better as
+  they ramp up, and the rest a little better on most measures but slipping on one (everybody has a weak spot).
+  A faster or more available person handles more contacts in the same time. Aggregated per person and month with
+  the contacts' columns, so :func:`casekit.kpi.kpis` reads it as it reads the history.
 
 Every draw comes from its own rng stream, so every other table of the world stays byte-identical.
 """
@@ -67,6 +69,8 @@ ACTIVITY_RANGES: dict[str, tuple[float, float]] = {
     "service_level_days": (0.60, 0.95),
     "learning_hours": (0.0, 12.0),
 }
+#: about this share of the section's steady handling members have a clearly better review period (at least one)
+STAR_SHARE = 0.08
 _WHOLE = ("qa_evaluations", "delivery_hours")
 _SUM_COLUMNS = (
     "scheduled_s",
@@ -190,15 +194,19 @@ def build_members(spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd.Da
     return members[columns].sort_values("staff_id").reset_index(drop=True)
 
 
-def _kpi_by_staff(contacts: pd.DataFrame, kpi: str) -> pd.Series:
+def _pip_values(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Each person's history AHT, FCR and QA (mean of the evaluated days), by ``staff_id``."""
     sums = contacts.groupby("staff_id")[["talk_s", "hold_s", "acw_s", "handled", "fcr_resolved", "qa_score"]].agg(
         {"talk_s": "sum", "hold_s": "sum", "acw_s": "sum", "handled": "sum", "fcr_resolved": "sum", "qa_score": "mean"}
     )
-    if kpi == "aht_s":
-        return (sums["talk_s"] + sums["hold_s"] + sums["acw_s"]) / sums["handled"].where(sums["handled"] > 0)
-    if kpi == "fcr":
-        return sums["fcr_resolved"] / sums["handled"].where(sums["handled"] > 0)
-    return sums["qa_score"]
+    handled = sums["handled"].where(sums["handled"] > 0)
+    return pd.DataFrame(
+        {
+            "aht_s": (sums["talk_s"] + sums["hold_s"] + sums["acw_s"]) / handled,
+            "fcr": sums["fcr_resolved"] / handled,
+            "qa": sums["qa_score"],
+        }
+    )
 
 
 def build_pips(spec: OrgSpec, seed: int, members: pd.DataFrame, contacts: pd.DataFrame, days: int) -> pd.DataFrame:
@@ -207,11 +215,12 @@ def build_pips(spec: OrgSpec, seed: int, members: pd.DataFrame, contacts: pd.Dat
     end = calendar_of(spec, days).history_end
     labels = {k.id: k for k in load_kpi_catalog()}
     pool = members[members["role"].isin(HANDLING) & ~members["ramping"] & (members["queue"] == "general")]
+    table = _pip_values(contacts[contacts["staff_id"].isin(pool["staff_id"])])
     taken: set[str] = set()
     rows = []
     for _ in range(spec.appraisal.pip_members):
         kpi = _PIP_KPIS[int(rng.integers(0, len(_PIP_KPIS)))]
-        values = _kpi_by_staff(contacts[contacts["staff_id"].isin(pool["staff_id"])], kpi).dropna()
+        values = table[kpi].dropna()
         values = values[~values.index.isin(taken)]
         if values.empty:
             break
@@ -236,11 +245,18 @@ def _activity_kpis(role: str) -> list[str]:
             and k.id in ACTIVITY_RANGES]  # fmt: skip
 
 
-def _decliners(spec: OrgSpec, seed: int, members: pd.DataFrame) -> set[str]:
+def _drift_kinds(spec: OrgSpec, seed: int, members: pd.DataFrame) -> dict[str, str]:
+    """The section members whose review period moves apart from the rest: ``decline`` (``decline_share`` of the
+    section, among the members whose own data it moves: handling and support, not ramping) and ``star`` (about
+    :data:`STAR_SHARE` of the other handling members, at least one, clearly better). Everybody else is steady."""
     rng = stream(seed, "t3-decline")
-    pool = members.loc[~members["ramping"], "staff_id"].tolist()
-    n = round(spec.appraisal.decline_share * len(members))
-    return set(rng.choice(pool, size=min(n, len(pool)), replace=False)) if pool and n else set()
+    own = members[~members["ramping"] & (members["role"] != "team_leader")]
+    n = min(round(spec.appraisal.decline_share * len(members)), len(own))
+    down = [str(s) for s in rng.choice(own["staff_id"].to_numpy(), size=n, replace=False)] if n else []
+    pool = own.loc[own["role"].isin(HANDLING) & ~own["staff_id"].isin(down), "staff_id"].to_numpy()
+    k = min(max(1, round(STAR_SHARE * len(pool))), len(pool))
+    stars = [str(s) for s in stream(seed, "t3-stars").choice(pool, size=k, replace=False)] if k else []
+    return {**dict.fromkeys(down, "decline"), **dict.fromkeys(stars, "star")}
 
 
 def build_role_activity(
@@ -250,7 +266,7 @@ def build_role_activity(
     rng = stream(seed, "t3-activity")
     history = _months_of(spec, days)
     review = list(calendar_of(spec, days).period_months)
-    down = _decliners(spec, seed, members)
+    kinds = _drift_kinds(spec, seed, members)
     rows: list[tuple[str, str, str, float]] = []
     future: list[tuple[str, str, str, float]] = []
     for staff_id, role in zip(staff["staff_id"], staff["role"], strict=True):
@@ -259,7 +275,7 @@ def build_role_activity(
             width = high - low
             level = rng.uniform(low + 0.15 * width, high - 0.15 * width)
             noise = rng.normal(0, 0.06 * width, len(history) + len(review))
-            drift = -0.15 * width if staff_id in down else 0.06 * width
+            drift = {"decline": -0.15, "star": 0.15}.get(kinds.get(staff_id, ""), 0.06) * width
             values = np.clip(level + noise + np.r_[np.zeros(len(history)), np.full(len(review), drift)], low, high)
             values = np.round(values, 0 if kpi in _WHOLE else 3)
             rows += [(staff_id, m, kpi, float(v)) for m, v in zip(history, values[: len(history)], strict=True)]
@@ -268,38 +284,55 @@ def build_role_activity(
     return pd.DataFrame(rows, columns=columns), pd.DataFrame(future, columns=columns)
 
 
-def _drifts(rng: np.random.Generator, kind: str) -> dict[str, float]:
-    u = rng.uniform
-    if kind == "decline":
-        return {"aht": u(1.06, 1.12), "adh": -u(0.02, 0.04), "fcr": u(0.92, 0.96), "qa": -u(3, 6), "conv": u(0.75, 0.9),
-                "csat": u(0.93, 0.97)}  # fmt: skip
-    if kind == "ramp":
-        return {"aht": u(0.85, 0.93), "adh": 0.01, "fcr": u(1.03, 1.08), "qa": u(2, 5), "conv": u(1.05, 1.2),
-                "csat": 1.02}  # fmt: skip
-    return {"aht": u(0.94, 0.99), "adh": u(0.005, 0.02), "fcr": u(1.01, 1.05), "qa": u(1, 3.5), "conv": u(1.03, 1.12),
-            "csat": u(1.0, 1.03)}  # fmt: skip
+#: each drift kind's ranges (low, high) of the review period's moves: factors on AHT, FCR, conversion and CSAT,
+#: shifts of adherence and availability (shares of the time they count over) and of QA (points). A steady member is
+#: a little better on most measures and slips on one (``slip``): everybody has a weak spot.
+_DRIFT_KEYS = ("aht", "adh", "avail", "fcr", "qa", "conv", "csat")
+_DRIFTS: dict[str, tuple[tuple[float, float], ...]] = {
+    "decline": ((1.07, 1.13), (-0.04, -0.02), (-0.012, -0.005), (0.91, 0.95), (-7, -4), (0.72, 0.85), (0.92, 0.96)),
+    "star": ((0.87, 0.91), (0.03, 0.05), (0.006, 0.012), (1.07, 1.1), (5, 8), (1.25, 1.4), (1.06, 1.09)),
+    "ramp": ((0.85, 0.93), (0.005, 0.015), (0.002, 0.006), (1.03, 1.08), (2, 5), (1.05, 1.2), (1.01, 1.03)),
+    "steady": ((0.94, 0.97), (0.02, 0.04), (0.003, 0.006), (1.03, 1.06), (2.5, 4.5), (1.15, 1.3), (1.03, 1.05)),
+    "slip": ((1.04, 1.08), (-0.04, -0.02), (-0.008, -0.004), (0.93, 0.96), (-5, -3), (0.7, 0.85), (0.93, 0.96)),
+}
 
 
 def _drift_frame(rng: np.random.Generator, staff_ids: list[str], kinds: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([_drifts(rng, k) for k in kinds], index=pd.Index(staff_ids, name="staff_id"))
+    """Each person's drift (one row per ``staff_id``, a column per :data:`_DRIFT_KEYS`), drawn for everybody at
+    once: a uniform position in their kind's ranges, and for the steady ones the key they slip on."""
+    lows, highs = (np.array([[r[i] for r in _DRIFTS[k]] for k in kinds]).reshape(-1, len(_DRIFT_KEYS)) for i in (0, 1))
+    position = rng.random((len(kinds), len(_DRIFT_KEYS)))
+    weak = rng.integers(0, len(_DRIFT_KEYS), len(kinds))
+    steady = np.array([k == "steady" for k in kinds], dtype=bool)
+    slip_low, slip_high = (np.array([r[i] for r in _DRIFTS["slip"]]) for i in (0, 1))
+    rows = np.flatnonzero(steady)
+    lows[rows, weak[rows]], highs[rows, weak[rows]] = slip_low[weak[rows]], slip_high[weak[rows]]
+    values = lows + position * (highs - lows)
+    return pd.DataFrame(values, index=pd.Index(staff_ids, name="staff_id"), columns=list(_DRIFT_KEYS))
 
 
-def _apply_drift(sums: pd.DataFrame, qa: pd.Series, drift: pd.DataFrame) -> pd.DataFrame:
-    """The month's sums moved by each person's drift (AHT, adherence, FCR, QA, conversion, CSAT), each count
-    kept within what it counts."""
-    d = drift.reindex(sums.index.get_level_values("staff_id"))
-    d.index = sums.index
-    out = sums.astype(float)
+def _apply_drift(sums: dict[str, np.ndarray], qa: np.ndarray, d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The months' sums (one entry per person and month) moved by each one's drift ``d``, each count kept within
+    what it counts: a faster (or more available) person handles more contacts in the same logged-in time, and the
+    contacts' outcomes follow."""
+    out = {c: v.astype(float) for c, v in sums.items()}
+    out["adherent_s"] = np.minimum(out["scheduled_s"], np.round(out["adherent_s"] + d["adh"] * out["scheduled_s"]))
+    available = np.round(np.minimum(out["logged_in_s"], out["available_s"] + d["avail"] * out["logged_in_s"]))
+    more_time = np.divide(available, out["available_s"], out=np.ones_like(available), where=out["available_s"] > 0)
+    out["available_s"] = available
     for c in ("talk_s", "hold_s", "acw_s"):
-        out[c] = (out[c] * d["aht"]).round()
-    out["adherent_s"] = np.minimum(out["scheduled_s"], (out["adherent_s"] + d["adh"] * out["scheduled_s"]).round())
-    out["fcr_resolved"] = np.minimum(out["handled"], (out["fcr_resolved"] * d["fcr"]).round())
-    out["csat_satisfied"] = np.minimum(out["csat_surveys"], (out["csat_satisfied"] * d["csat"]).round())
-    out["sales"] = np.minimum(out["sales_eligible"], (out["sales"] * d["conv"]).round())
-    out["qa_passed_sales"] = np.minimum(out["sales"], (out["qa_passed_sales"] * d["conv"]).round())
-    out = out.astype(np.int64)
-    out["qa_score"] = (qa.reindex(sums.index) + d["qa"]).clip(0, 100)
-    return out
+        out[c] = np.round(out[c] * more_time)
+    handled = np.round(out["handled"] * more_time / d["aht"])  # the same time, contacts faster or slower
+    kept = np.divide(handled, out["handled"], out=np.zeros_like(handled), where=out["handled"] > 0)
+    out["handled"] = handled
+    out["fcr_resolved"] = np.minimum(handled, np.round(out["fcr_resolved"] * kept * d["fcr"]))
+    out["csat_surveys"] = np.minimum(handled, np.round(out["csat_surveys"] * kept))
+    out["csat_satisfied"] = np.minimum(out["csat_surveys"], np.round(out["csat_satisfied"] * kept * d["csat"]))
+    out["sales_eligible"] = np.minimum(handled, np.round(out["sales_eligible"] * kept))
+    out["sales"] = np.minimum(out["sales_eligible"], np.round(out["sales"] * kept * d["conv"]))
+    out["qa_passed_sales"] = np.minimum(out["sales"], np.round(out["qa_passed_sales"] * kept * d["conv"]))
+    moved = {c: v.astype(np.int64) for c, v in out.items()}
+    return {**moved, "qa_score": np.clip(qa + d["qa"], 0, 100)}
 
 
 def build_review(
@@ -308,28 +341,35 @@ def build_review(
     """The review period's truth: ``review_contacts`` (per handling person and month) and ``review_leavers``."""
     rng = stream(seed, "t3-review")
     calendar = calendar_of(spec, days)
-    down = _decliners(spec, seed, members)
+    special = _drift_kinds(spec, seed, members)
     ramping = set(members.loc[members["ramping"], "staff_id"])
     frame = contacts.assign(qa_passed_sales=qa_passed_sales(contacts, spec.targets.qa))
     worked = {m: round(cal.monthrange(int(m[:4]), int(m[5:]))[1] * 5 / 7) for m in calendar.period_months}
-    # each person's rows, in date order
-    rows_of = {str(k): v for k, v in frame.groupby("staff_id", sort=True).indices.items()}
-    staff_ids = sorted(rows_of)
-    kinds = ["decline" if s in down else "ramp" if s in ramping else "steady" for s in staff_ids]
+    # each person's rows in date order, one segment per person; a new starter draws from their latest 20 days
+    order = np.argsort(frame["staff_id"].to_numpy(), kind="stable")
+    ids, first, count = np.unique(frame["staff_id"].to_numpy()[order], return_index=True, return_counts=True)
+    staff_ids = [str(s) for s in ids]
+    kinds = [special.get(s, "ramp" if s in ramping else "steady") for s in staff_ids]
     drift = _drift_frame(rng, staff_ids, kinds)
-    picks, who, when = [], [], []
-    for staff_id in staff_ids:
-        pool = rows_of[staff_id][-20:] if staff_id in ramping else rows_of[staff_id]
-        for month, n in worked.items():
-            picks.append(pool[rng.integers(0, len(pool), n)])
-            who.append(np.full(n, staff_id, dtype=object))
-            when.append(np.full(n, month, dtype=object))
-    drawn = frame.iloc[np.concatenate(picks)].reset_index(drop=True)
-    drawn["staff_id"], drawn["month"] = np.concatenate(who), np.concatenate(when)
-    keys = ["staff_id", "month"]
-    sums = drawn.groupby(keys, sort=True)[list(_SUM_COLUMNS)].sum()
-    qa = drawn[drawn["qa_evals"] > 0].groupby(keys)["qa_score"].mean()
-    review = _apply_drift(sums, qa, drift).reset_index()
+    latest = np.array([s in ramping for s in staff_ids], dtype=bool)
+    pool_size = np.where(latest, np.minimum(count, 20), count)
+    start = first + count - pool_size
+    days_drawn = np.array(list(worked.values()))  # each review month's working days
+    person = np.repeat(np.arange(len(ids)), days_drawn.sum())
+    month = np.tile(np.repeat(np.array(list(worked), dtype=object), days_drawn), len(ids))
+    picks = order[start[person] + (rng.random(len(person)) * pool_size[person]).astype(np.int64)]
+    # sum each person's drawn days per month: the draws come in blocks, person by person, month by month
+    blocks = np.r_[0, np.cumsum(np.tile(days_drawn, len(ids)))[:-1]]
+    values = frame[list(_SUM_COLUMNS)].to_numpy(np.int64)[picks]
+    sums = dict(zip(_SUM_COLUMNS, np.add.reduceat(values, blocks, axis=0).T, strict=True))
+    score = frame["qa_score"].to_numpy(float)[picks]
+    evaluated = frame["qa_evals"].to_numpy()[picks] > 0
+    points = np.add.reduceat(np.where(evaluated, score, 0.0), blocks)
+    n_eval = np.add.reduceat(evaluated.astype(np.int64), blocks)
+    qa = np.divide(points, n_eval, out=np.full(len(blocks), np.nan), where=n_eval > 0)
+    each = np.repeat(np.arange(len(ids)), len(days_drawn))
+    moved = _apply_drift(sums, qa, {k: drift[k].to_numpy()[each] for k in _DRIFT_KEYS})
+    review = pd.DataFrame({"month": month[blocks], "staff_id": ids[each], **moved})
     review = review[["month", "staff_id", *_SUM_COLUMNS[:9], "qa_score", *_SUM_COLUMNS[9:]]]
     review = review.sort_values(["staff_id", "month"]).reset_index(drop=True)
     teams = staff.loc[staff["team"] != "SUP"].groupby("team").size()
