@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,20 @@ __all__ = [
     "load_answer",
     "parse_answer",
     "read_answer_json",
+    "repeated",
     "save_answer",
 ]
+
+
+def repeated(items: Iterable[tuple[str, ...]]) -> str:
+    """The items given more than once, each as ``a/b``, sorted and comma-joined ("" when none is): what an
+    ``expect.unique_items`` problem names."""
+    seen: set[tuple[str, ...]] = set()
+    twice: set[tuple[str, ...]] = set()
+    for item in items:
+        (twice if item in seen else seen).add(item)
+    return ", ".join("/".join(x) for x in sorted(twice))
+
 
 ANSWER_SCHEMA = "casekit-answer"
 

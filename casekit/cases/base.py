@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -20,12 +20,12 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from casekit.answers import AnswerDocument, Declaration, save_answer
-from casekit.errors import AnswerError, CasekitError, UsageError
+from casekit.errors import AnswerError, CasekitError, Problem, UsageError
 from casekit.i18n import normalise_lang, t
 from casekit.scenario import World, world_for
 from casekit.validation import pydantic_problems
 
-__all__ = ["Case", "ChecklistItem", "Memo", "parse_part"]
+__all__ = ["Case", "ChecklistItem", "Memo", "parse_part", "unknown_id"]
 
 A = TypeVar("A", bound=AnswerDocument)
 T = TypeVar("T")
@@ -48,6 +48,13 @@ def parse_part(model: type[BaseModel], data: Any, source: str) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         raise AnswerError(pydantic_problems(source, exc, model)) from None
+
+
+def unknown_id(source: str, field: str, got: str, known: Collection[str], shown: int = 12) -> Problem:
+    """The problem of an id the world does not have: ``field`` got ``got``, expected one of ``known`` (the first
+    ``shown`` of them, sorted, then an ellipsis)."""
+    listed = ", ".join(sorted(known)[:shown]) + (", ..." if len(known) > shown else "")
+    return Problem(source, field, "expect.one_of", repr(got), {"expected": listed})
 
 
 class Memo:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casekit.answers import DeclaredAnswer
+from casekit.answers import DeclaredAnswer, repeated
 from casekit.errors import Problem
 from casekit.scenario.catalogs import load_induction_topics, load_roles, load_skills
 
@@ -138,14 +138,6 @@ class T2Answer(DeclaredAnswer):
         return answer_problems(self, source)
 
 
-def _repeated(items: list[tuple[str, ...]]) -> str:
-    seen: set[tuple[str, ...]] = set()
-    twice: set[tuple[str, ...]] = set()
-    for item in items:
-        (twice if item in seen else seen).add(item)
-    return ", ".join("/".join(x) for x in sorted(twice))
-
-
 def answer_problems(doc: T2Answer, source: str) -> list[Problem]:
     """Every cross-field problem of ``doc`` (the same rules the case applies before a part is adopted). Ids of
     staff, starters and sessions are checked against the world by the case and the grader, not here: a document
@@ -166,7 +158,7 @@ def answer_problems(doc: T2Answer, source: str) -> list[Problem]:
             add(f"needs.{i}.role", "expect.one_of", repr(need.role), expected=", ".join(sorted(roles)))
         if need.skill_id not in skills:
             add(f"needs.{i}.skill_id", "expect.one_of", repr(need.skill_id), expected=", ".join(sorted(skills)))
-    twice = _repeated([(n.role, n.skill_id) for n in doc.needs])
+    twice = repeated([(n.role, n.skill_id) for n in doc.needs])
     if twice:
         add("needs", "expect.unique_items", twice)
     for i, plan in enumerate(doc.induction):
@@ -178,10 +170,10 @@ def answer_problems(doc: T2Answer, source: str) -> list[Problem]:
                     repr(step.topic),
                     expected=", ".join(sorted(topics)),
                 )
-    twice = _repeated([(p.starter_id,) for p in doc.induction])
+    twice = repeated([(p.starter_id,) for p in doc.induction])
     if twice:
         add("induction", "expect.unique_items", twice)
-    twice = _repeated([(b.staff_id, b.session_id) for b in doc.plan])
+    twice = repeated([(b.staff_id, b.session_id) for b in doc.plan])
     if twice:
         add("plan", "expect.unique_items", twice)
     for i, d in enumerate(doc.deferred):

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from casekit.cases.base import Case, ChecklistItem, Memo, parse_part
+from casekit.cases.base import Case, ChecklistItem, Memo, parse_part, unknown_id
 from casekit.cases.t2_training import audit as audit_mod
 from casekit.cases.t2_training import evaluation as ev
 from casekit.cases.t2_training import schedule
@@ -78,8 +78,7 @@ def unknown_ids(doc: T2Answer, world: World, source: str = "answer") -> list[Pro
 
     def need(ok: bool, field: str, got: str, known: Collection[str]) -> None:
         if not ok:
-            shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
-            problems.append(Problem(source, field, "expect.one_of", repr(got), {"expected": shown}))
+            problems.append(unknown_id(source, field, got, known))
 
     for i, issue in enumerate(doc.data_issues):
         need(issue.staff_id in staff, f"data_issues.{i}.staff_id", issue.staff_id, staff)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casekit.answers import DeclaredAnswer
+from casekit.answers import DeclaredAnswer, repeated
 from casekit.errors import Problem
 from casekit.scenario.catalogs import load_kpi_catalog, load_roles
 from casekit.scenario.spec import IsoDate
@@ -147,14 +147,6 @@ class T3Answer(DeclaredAnswer):
         return answer_problems(self, source)
 
 
-def _repeated(items: list[tuple[str, ...]]) -> str:
-    seen: set[tuple[str, ...]] = set()
-    twice: set[tuple[str, ...]] = set()
-    for item in items:
-        (twice if item in seen else seen).add(item)
-    return ", ".join("/".join(x) for x in sorted(twice))
-
-
 def answer_problems(doc: T3Answer, source: str) -> list[Problem]:
     """Every cross-field problem of ``doc`` (the same rules the case applies before a part is adopted). Staff and
     offer ids are checked against the world by the case and the grader, not here: a document is read without its
@@ -174,33 +166,27 @@ def answer_problems(doc: T3Answer, source: str) -> list[Problem]:
         known(f"kpi_sets.{i}.role", kpi_set.role, roles)
         for j, kpi in enumerate(kpi_set.kpis):
             known(f"kpi_sets.{i}.kpis.{j}", kpi, kpis)
-        twice = _repeated([(k,) for k in kpi_set.kpis])
+        twice = repeated([(k,) for k in kpi_set.kpis])
         if twice:
             add(f"kpi_sets.{i}.kpis", "expect.unique_items", twice)
-    twice = _repeated([(s.role,) for s in doc.kpi_sets])
-    if twice:
-        add("kpi_sets", "expect.unique_items", twice)
     for i, agreement in enumerate(doc.agreements):
         known(f"agreements.{i}.kpi", agreement.kpi, kpis)
-    twice = _repeated([(a.staff_id, a.kpi) for a in doc.agreements])
-    if twice:
-        add("agreements", "expect.unique_items", twice)
-    twice = _repeated([(r.staff_id, r.kind, r.date.isoformat()) for r in doc.reviews])
-    if twice:
-        add("reviews", "expect.unique_items", twice)
     for i, item in enumerate(doc.data_plan):
         known(f"data_plan.{i}.kpi", item.kpi, kpis)
         known(f"data_plan.{i}.owner_role", item.owner_role, roles)
-    twice = _repeated([(d.kpi,) for d in doc.data_plan])
-    if twice:
-        add("data_plan", "expect.unique_items", twice)
-    twice = _repeated([(r.staff_id,) for r in doc.appraisal])
-    if twice:
-        add("appraisal", "expect.unique_items", twice)
     for i, plan in enumerate(doc.development):
         known(f"development.{i}.kpi", plan.kpi, kpis)
         known(f"development.{i}.measure", plan.measure, kpis)
-    twice = _repeated([(r.staff_id,) for r in doc.recognition])
-    if twice:
-        add("recognition", "expect.unique_items", twice)
+    keys: dict[str, list[tuple[str, ...]]] = {
+        "kpi_sets": [(s.role,) for s in doc.kpi_sets],
+        "agreements": [(a.staff_id, a.kpi) for a in doc.agreements],
+        "reviews": [(r.staff_id, r.kind, r.date.isoformat()) for r in doc.reviews],
+        "data_plan": [(d.kpi,) for d in doc.data_plan],
+        "appraisal": [(r.staff_id,) for r in doc.appraisal],
+        "recognition": [(r.staff_id,) for r in doc.recognition],
+    }
+    for part, items in keys.items():  # nothing given twice
+        twice = repeated(items)
+        if twice:
+            add(part, "expect.unique_items", twice)
     return problems

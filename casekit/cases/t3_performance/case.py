@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from casekit.cases.base import Case, ChecklistItem, Memo, parse_part
+from casekit.cases.base import Case, ChecklistItem, Memo, parse_part, unknown_id
 from casekit.cases.t3_performance import appraisal, development, history, response
 from casekit.cases.t3_performance import calendar as calendar_mod
 from casekit.cases.t3_performance.answer import (
@@ -54,8 +54,7 @@ def unknown_ids(doc: T3Answer, world: World, source: str = "answer") -> list[Pro
 
     def need(ok: bool, field: str, got: str, known: Collection[str]) -> None:
         if not ok:
-            shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
-            problems.append(Problem(source, field, "expect.one_of", repr(got), {"expected": shown}))
+            problems.append(unknown_id(source, field, got, known))
 
     for part in ("agreements", "reviews", "appraisal", "development", "recognition"):
         for i, item in enumerate(getattr(doc, part)):
