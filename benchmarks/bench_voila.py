@@ -28,6 +28,7 @@ CASES = {
     "T2": ROOT / "notebooks" / "candidate" / "t2_training.ipynb",
     "T3": ROOT / "notebooks" / "candidate" / "t3_performance.ipynb",
     "T4": ROOT / "notebooks" / "candidate" / "t4_incentives.ipynb",
+    "T5": ROOT / "notebooks" / "candidate" / "t5_compliance.ipynb",
 }
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

@@ -24,6 +24,7 @@ from casekit.cases.t1_recruitment.kind import KIND as T1
 from casekit.cases.t2_training.kind import KIND as T2
 from casekit.cases.t3_performance.kind import KIND as T3
 from casekit.cases.t4_incentives.kind import KIND as T4
+from casekit.cases.t5_compliance.kind import KIND as T5
 from casekit.errors import NotFoundError, UsageError
 from casekit.i18n import t
 from casekit.limits import MAX_ANSWER_BYTES
@@ -120,3 +121,4 @@ registry.register(T1)
 registry.register(T2)
 registry.register(T3)
 registry.register(T4)
+registry.register(T5)

@@ -267,7 +267,7 @@ def test_without_the_plug_in_its_answers_fail_alone_with_the_reason(tmp_path: Pa
     assert done.returncode == 1  # one failed, the batch went on
     assert "toy-right" in done.stderr and "v1-competent" in done.stdout
     page = next((tmp_path / "graded" / "portfolios").glob("toy-right*.html")).read_text(encoding="utf-8")
-    assert "case: one of T1, T2, T3, T4 (got 'TOY')" in html.unescape(page)  # the submission's evidence says why
+    assert "case: one of T1, T2, T3, T4, T5 (got 'TOY')" in html.unescape(page)  # the submission's evidence says why
 
 
 def test_rubric_choices_name_a_kind_or_are_read_from_the_rubric(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The candidate notebooks work in JupyterLab, not only in Voila: a real ``jupyter lab`` server on 127.0.0.1, the
 notebook opened in Debian's chromium, every cell run from the Run menu, and the app in the cell's output answering a
-click (the T2 plan's tab with its weekly service-level chart and calendar, the T3 review calendar).
+click (the T2 plan's tab with its weekly service-level chart and calendar, the T3 review calendar, the T5
+training calendar's courses).
 
 The kernel inherits the server's ``CASEKIT_*`` variables, which name the candidate, the world and the answer file.
 """
@@ -40,6 +41,7 @@ def jupyter_lab(folder: Path, env_vars: dict[str, str]) -> Iterator[str]:
 CASES = [
     ("T2", "t2_training", "t2widgets.tab_plan", (".ck-sl-chart-box svg", ".ck-calendar-box table")),
     ("T3", "t3_performance", "t3widgets.tab_reviews", (".ck-review-calendar",)),
+    ("T5", "t5_compliance", "t5widgets.tab_training", (".ck-t5-course", ".ck-t5-bookings")),
 ]
 
 

@@ -77,7 +77,8 @@ def test_same_seed_same_t1_tables_and_truth(spec: OrgSpec, world: World) -> None
     for name in ("vacancy", "applicants", "interview_kit", "leavers"):
         assert world.csv_bytes(name) == other.csv_bytes(name), name
     truth = {"applicant_skills", "kit_labels", "raters", "turnover_drivers", "skills_current"}
-    assert set(world.truth) == truth | {"review_contacts", "review_activity", "review_leavers"}
+    review = {"review_contacts", "review_activity", "review_leavers"}
+    assert set(world.truth) == truth | review | {"compliance_breaches", "compliance_decoys"}
     pd.testing.assert_frame_equal(world.truth["applicant_skills"], other.truth["applicant_skills"])
     pd.testing.assert_frame_equal(world.truth["raters"], other.truth["raters"])
     assert world.truth["kit_labels"] == other.truth["kit_labels"]

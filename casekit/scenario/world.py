@@ -16,6 +16,7 @@ from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.jsonio import dumps_strict
 from casekit.limits import MAX_DAYS, MAX_PERSON_DAYS, MAX_SEED, MAX_STAFF, MIN_DAYS, MIN_STAFF
+from casekit.scenario.compliance import T5_TABLES, build_compliance
 from casekit.scenario.contacts import build_contacts, build_intervals
 from casekit.scenario.incidents import build_incidents
 from casekit.scenario.leavers import build_leavers, pick_drivers
@@ -50,6 +51,7 @@ TABLES = (
     "members",
     "pips",
     "role_activity",
+    *T5_TABLES,
 )
 
 
@@ -64,8 +66,8 @@ class World:
     tables: Mapping[str, pd.DataFrame] = field(repr=False)
     traits: pd.DataFrame = field(repr=False)  # hidden truth the simulation used; not written
     # Hidden truth a grader checks answers against (applicant_skills, kit_labels, raters, turnover_drivers,
-    # skills_current, review_contacts, review_activity, review_leavers): never written by :meth:`write` nor listed
-    # in the manifest.
+    # skills_current, review_contacts, review_activity, review_leavers, compliance_breaches, compliance_decoys):
+    # never written by :meth:`write` nor listed in the manifest.
     truth: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -177,12 +179,15 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         "pips": build_pips(spec, seed, members, contacts, n_days),
         "role_activity": activity,
     }
+    compliance = build_compliance(spec, seed, wf.staff)
+    tables |= compliance.tables
     truth = {
         **recruitment.truth,
         "turnover_drivers": drivers.as_truth(),
         "skills_current": records.current,
         **build_review(spec, seed, wf.staff, contacts, members, n_days),
         "review_activity": review_activity,
+        **compliance.truth,
     }
     return World(spec, seed, headcount, n_days, tables, wf.traits, truth)
 
