@@ -15,9 +15,11 @@ are recomputed and rendered. Each as median and 95th percentile:
   the problems and the chart;
 - edit: tab 5, one finding's root cause edited — :meth:`T5Case.update_findings`, the register shown, the next-month
   tab told;
+- next rule: tab 6, another rule chosen once the month has run — :meth:`T5Case.next_scan` of that rule and its
+  findings to verify;
 - verify: tab 6, one finding's verification changed;
-- next month: tab 6, "Run" after a register edit — the world's fourth month under the register and the rule chosen
-  scanned in it.
+- next month: tab 6, "Run" after a finding's preventive action is changed (the case's memo emptied first: every
+  register tried is new) — the world's fourth month under the register and the rule chosen scanned in it.
 
 The app's draft is left out (in a kernel it is kept a second after the change has been shown).
 
@@ -43,7 +45,7 @@ from casekit.widgets.t5_compliance import T5App
 #: the rules timed one by one (the rest are of the same kinds: attendance by day, by month, payslips, ads, events)
 SCANNED = ("daily_hours", "monthly_overtime", "three_month_overtime", "rest_days", "overtime_pay", "data_notice")
 #: the actions the budget holds for (a booking of every person and a generated month are reported, not held)
-LIVE = ("filter", "again", "problems", "edit", "verify", *(f"scan {r}" for r in SCANNED))
+LIVE = ("filter", "again", "problems", "edit", "next rule", "verify", *(f"scan {r}" for r in SCANNED))
 
 
 def bench(org: str, seed: int, repeat: int) -> dict[str, tuple[float, float]]:
@@ -99,17 +101,25 @@ def bench(org: str, seed: int, repeat: int) -> dict[str, tuple[float, float]]:
         app.register.form["root_cause"].value = f"cause {i}"
         app.register.apply()
 
-    def run(i: int) -> None:
-        case.update_findings([keys[i % len(keys)]], root_cause=f"run {i}")
+    def rectified(i: int) -> None:
+        key = keys[i % len(keys)]
+        kept = case.findings[key].prevention
+        case.update_findings([key], prevention="none" if kept != "none" else "training_only")
+        case._memo.clear()  # every register a candidate tries is new
+
+    def run(_i: int) -> None:
         app.next_month.run()
 
+    ruled = list(dict.fromkeys(f.rule for f in case.findings.values()))
+    busiest = max(ruled, key=lambda r: sum(f.rule == r for f in case.findings.values()))
+
     def verify(i: int) -> None:
-        key = keys[i % len(keys)]
-        rule_id = case.findings[key].rule
-        if app.next_month.rule.value != rule_id:
-            app.next_month.rule.value = rule_id
-        choice = app.next_month.checks[key]
+        mine = list(app.next_month.checks)
+        choice = app.next_month.checks[mine[i % len(mine)]]
         choice.value = "recurred" if choice.value != "recurred" else "held"
+
+    def next_rule(i: int) -> None:
+        app.next_month.rule.value = ruled[i % len(ruled)]
 
     def nothing(_i: int) -> None:
         return None
@@ -117,23 +127,28 @@ def bench(org: str, seed: int, repeat: int) -> dict[str, tuple[float, float]]:
     def restore() -> None:
         case.set_thresholds(figures)
 
-    actions: list[tuple[str, Callable[[int], None], Callable[[], object]]] = [
-        ("filter", filtered, lambda: None),
-        *((f"scan {r}", scan_of(r), restore) for r in SCANNED),
-        ("again", again, lambda: None),
-        ("problems", problems, lambda: case.set_sessions(sessions)),
-        ("edit", edit, lambda: None),
-        ("book", book, lambda: None),
-        ("next month", run, lambda: None),
+    actions: list[tuple[str, Callable[[int], None], Callable[[], object], Callable[[int], object]]] = [
+        ("filter", filtered, lambda: None, nothing),
+        *((f"scan {r}", scan_of(r), restore, nothing) for r in SCANNED),
+        ("again", again, lambda: None, nothing),
+        ("problems", problems, lambda: case.set_sessions(sessions), nothing),
+        ("edit", edit, lambda: None, nothing),
+        ("book", book, lambda: None, nothing),
+        ("next month", run, lambda: None, rectified),
     ]
     out = {}
-    for name, fn, reset in actions:
+    for name, fn, reset, prepare in actions:
         n = max(5, repeat // 4) if name in ("book", "next month") else repeat
         for i in range(3):  # warm up (first renders, the figures of the world alone)
+            prepare(repeat * 10 + i)
             fn(repeat * 10 + i)
             reset()
-        out[name] = timed(fn, reset, n, nothing)
+        out[name] = timed(fn, reset, n, prepare)
     app.next_month.run()
+    for i in range(3):
+        next_rule(repeat * 10 + i)
+    out["next rule"] = timed(next_rule, lambda: None, repeat, nothing)
+    app.next_month.rule.value = busiest
     for i in range(3):
         verify(repeat * 10 + i)
     out["verify"] = timed(verify, lambda: None, repeat, nothing)
@@ -153,8 +168,9 @@ def main() -> int:
         "problems": "a booking off: problems + chart",
         "book": "Book: every course scheduled",
         "edit": "a register edit: the register",
+        "next rule": "another rule: its next-month scan",
         "verify": "a verification recorded",
-        "next month": "Run after an edit: the next month",
+        "next month": "Run after a fix changed: next month",
     }
     worst = 0.0
     for org in args.org or list(shipped_orgs()):

@@ -77,28 +77,21 @@ def test_the_installed_wheel_runs_the_demo_and_grades_from_an_empty_folder(wheel
     assert demo.returncode == 0, demo.stderr
     results = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (empty / "demo" / "results").glob("*.json")}
     outcomes = {name.rsplit("-", 1)[0]: r["decision"]["outcome"] for name, r in results.items()}
-    # two candidates, each with a T1, a T2, a T3 and a T4 case; the disagreement the moderator overturns (the demo's
-    # seeded second-marking sample) falls on the strong candidate's T3 justification (T3-C15), so that case alone is
-    # not yet competent
-    assert sorted(outcomes) == [
-        "demo-01-strong-t1",
-        "demo-01-strong-t2",
-        "demo-01-strong-t3",
-        "demo-01-strong-t4",
-        "demo-02-competent-t1",
-        "demo-02-competent-t2",
-        "demo-02-competent-t3",
-        "demo-02-competent-t4",
-    ]
-    assert outcomes["demo-01-strong-t1"] == outcomes["demo-02-competent-t1"] == "competent"
-    assert outcomes["demo-01-strong-t2"] == outcomes["demo-02-competent-t2"] == "competent"
-    assert outcomes["demo-01-strong-t4"] == outcomes["demo-02-competent-t4"] == "competent"
-    assert outcomes["demo-02-competent-t3"] == "competent"
-    assert outcomes["demo-01-strong-t3"] == "not_yet_competent"
+    # two candidates, each with a case of every kind; the disagreement the moderator overturns (the demo's seeded
+    # second-marking sample) falls on one of the strong candidate's assessor-judged criteria, so that case alone is
+    # not yet competent, and only for that judgement
+    kinds = ("t1", "t2", "t3", "t4", "t5")
+    assert sorted(outcomes) == sorted(f"demo-0{n}-{k}" for n in ("1-strong", "2-competent") for k in kinds)
+    assert all(outcomes[f"demo-02-competent-{k}"] == "competent" for k in kinds)
+    failing = [k for k in kinds if outcomes[f"demo-01-strong-{k}"] != "competent"]
+    assert len(failing) == 1 and outcomes[f"demo-01-strong-{failing[0]}"] == "not_yet_competent"
+    (result,) = [r for name, r in results.items() if name.startswith(f"demo-01-strong-{failing[0]}-")]
+    unmet = [c for c in result["criteria"] if c["state"] != "met"]
+    assert unmet and all(c["auto"] is None and c["marks"] for c in unmet)  # an assessor's judgement, overturned
     assert (empty / "demo" / "index.html").is_file()
 
     graded = _run([casekit, "grade", "demo/submissions", "--out", "again", "--jobs", "1", "--lang", "en"], cwd=empty)
     assert graded.returncode == 0, graded.stderr
-    assert len(list((empty / "again" / "portfolios").glob("*.html"))) == 8  # 2 candidates x 4 kinds
+    assert len(list((empty / "again" / "portfolios").glob("*.html"))) == 10  # 2 candidates x 5 kinds
     executed = next((empty / "again" / "executed").glob("*.ipynb")).read_text(encoding="utf-8")
     assert str(ROOT) not in executed  # the grading notebook and rubric came from the installed package

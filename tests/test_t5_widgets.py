@@ -336,6 +336,8 @@ def test_the_next_month_runs_and_each_finding_is_verified(app: T5App) -> None:
     n.run_button.click()
     assert case.next_month_run and esc(t("t5widgets.next_ran", "en", n=len(keys))) in n.status.value
     found = case.next_scan("daily_hours")
+    summary = n.summary.value  # every rule: registered, and what the next month shows
+    assert summary.count("<tr>") == 1 + len(rules.RULES) and f"<td>{len(found):,}</td>" in summary
     assert esc(t("t5widgets.next_found", "en", rule=rules.rule("daily_hours").title("en"), n=len(found))) in (
         n.rows_html.value
     )

@@ -130,7 +130,8 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
         if consented and pl.rule != "three_month_overtime" and total > three_cap:
             # overtime past the monthly cap again, on top of two long months: past the three-month cap as well
             marks.append(_three_months("boundary" if total == three_cap + 1 else "beyond", pl.p, s, cells, earlier))
-    events = build_data_events(spec, seed, s, staff, "t5-next-data", _number(events_before["event_id"]) + 1)
+    first_event = _number(events_before["event_id"]) + 1
+    events = build_data_events(spec, seed, s, staff, "t5-next-data", first_event, frozenset(w for w, _ in notices))
     for who, kind in notices:
         mine = events.index[events["staff_id"] == who]
         if not len(mine):

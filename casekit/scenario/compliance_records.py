@@ -211,13 +211,16 @@ def _joined(chosen: np.ndarray) -> np.ndarray:
     return np.asarray(texts[bits])
 
 
-def build_data_events(spec: OrgSpec, seed: int, s: Sched, staff: pd.DataFrame, name: str, first_id: int = 1
-                      ) -> pd.DataFrame:  # fmt: skip
-    """``data_events`` of the agents' days worked in ``s``, every notice given (the seeding comes after)."""
+def build_data_events(spec: OrgSpec, seed: int, s: Sched, staff: pd.DataFrame, name: str, first_id: int = 1,
+                      handlers: frozenset[str] = frozenset()) -> pd.DataFrame:  # fmt: skip
+    """``data_events`` of the agents' days worked in ``s``, every notice given (the seeding comes after); each of
+    ``handlers`` has at least one (on their first day worked, if the draw gave them none)."""
     rng = stream(seed, name)
     c = spec.compliance
     handling = staff.set_index("staff_id").loc[s.staff_ids, "role"].isin(["agent", "senior_agent"]).to_numpy()
     counts = np.where(s.work & handling[:, None], rng.poisson(c.data_events_per_agent_day, s.work.shape), 0)
+    for p in np.flatnonzero(np.isin(s.staff_ids, list(handlers)) & (counts.sum(axis=1) == 0) & s.work.any(axis=1)):
+        counts[p, np.argmax(s.work[p])] = 1
     person, day = np.nonzero(counts)
     reps = counts[person, day]
     person, day = np.repeat(person, reps), np.repeat(day, reps)

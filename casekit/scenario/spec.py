@@ -18,6 +18,7 @@ from casekit import assets
 from casekit.errors import NotFoundError, Problem, ScenarioError
 from casekit.i18n import t
 from casekit.scenario.catalogs import EXIT_FACTORS, load_law, load_roles
+from casekit.scenario.compliance_spec import T5_RULES, Compliance, Seeded, compliance_problems
 from casekit.validation import ORG_NAME, load_versioned_yaml, pydantic_problems, read_text_file
 from casekit.validation import got as _got
 
@@ -190,70 +191,6 @@ class Appraisal(_Model):
     decline_share: float = Field(ge=0, le=0.5)  # of the handling members, whose review period is clearly worse
 
 
-ConsentBody = Literal["union", "labour_management_meeting"]
-DataPurpose = Literal["identity_check", "dispute", "order", "card_replacement", "plan_change"]
-#: T5's breach rules, in the rule library's order (ids fixed by the T5 design)
-T5_RULES = (
-    "daily_hours",
-    "monthly_overtime",
-    "three_month_overtime",
-    "rest_days",
-    "break",
-    "overtime_pay",
-    "minimum_wage_monthly",
-    "minimum_wage_hourly",
-    "ad_ground",
-    "ad_pay_range",
-    "data_notice",
-)
-
-
-class Seeded(_Model):
-    """How many breaches of one T5 rule the world seeds well past the line (``beyond``) and just past it
-    (``boundary``), and how many decoys exactly at it (no breach)."""
-
-    beyond: int = Field(ge=0, le=20)
-    boundary: int = Field(ge=0, le=10)
-    decoys: int = Field(ge=0, le=10)
-
-
-class Seeding(_Model):
-    """The seeded breaches and decoys of every T5 rule."""
-
-    daily_hours: Seeded
-    monthly_overtime: Seeded
-    three_month_overtime: Seeded
-    rest_days: Seeded
-    break_: Seeded = Field(alias="break")
-    overtime_pay: Seeded
-    minimum_wage_monthly: Seeded
-    minimum_wage_hourly: Seeded
-    ad_ground: Seeded
-    ad_pay_range: Seeded
-    data_notice: Seeded
-
-    def of(self, rule: str) -> Seeded:
-        seeded: Seeded = getattr(self, "break_" if rule == "break" else rule)
-        return seeded
-
-
-class Compliance(_Model):
-    """T5's records (three calendar months from the month of ``start_date``, and a next month): which of those
-    months (1-4, 4 the next month) have overtime consent and from which body, how often people work a Saturday
-    (休息日) or a national holiday, the personal-data events per handling person's working day and what they are for,
-    the regulatory-training history, and the breaches and decoys seeded per rule."""
-
-    consent_months: list[Annotated[int, Field(ge=1, le=4)]] = Field(max_length=4)
-    consent_body: ConsentBody | None = None
-    rest_day_work_share: float = Field(ge=0, le=0.3)  # of a person's Saturdays, worked
-    holiday_work_share: float = Field(ge=0, le=0.5)  # of a person's national holidays, worked
-    data_events_per_agent_day: float = Field(ge=0, le=5)
-    data_purposes: list[DataPurpose] = Field(min_length=1)
-    training_overdue_share: float = Field(ge=0, le=0.5)  # of the course completions, older than the recurrence
-    training_never_share: float = Field(ge=0, le=0.5)  # of the people a course concerns, never trained in it
-    seeded: Seeding
-
-
 class OrgSpec(_Model):
     """A validated organisation spec."""
 
@@ -357,7 +294,7 @@ def _semantic_problems(source: str, data: dict[str, Any]) -> list[Problem]:
         first, last = go_live
         if first > last:
             add("training.go_live_days", "expect.min_le_max", f"min={first:g}, max={last:g}")
-    problems += _compliance_problems(source, _map(data.get("compliance")))
+    problems += compliance_problems(source, _map(data.get("compliance")))
     weights = _map(_map(data.get("turnover")).get("exit_factor_weights"))
     if isinstance(_map(data.get("turnover")).get("exit_factor_weights"), dict):
         for factor in sorted(set(weights) - set(EXIT_FACTORS)):
@@ -374,32 +311,6 @@ def _semantic_problems(source: str, data: dict[str, Any]) -> list[Problem]:
             value = _num(weight)
             if value is not None and value <= 0:
                 add(f"turnover.exit_factor_weights.{factor}", "expect.gt", _got(weight), limit=0)
-    return problems
-
-
-def _compliance_problems(source: str, data: dict[str, Any]) -> list[Problem]:
-    """T5's seeding: consent needs its body; every rule seeds a breach just past its line and a decoy at it, but
-    the three-month cap applies only in a consented third month (the first with two months before it)."""
-    problems: list[Problem] = []
-    months = data.get("consent_months")
-    months = months if isinstance(months, list) else []
-    if len(set(map(str, months))) < len(months):
-        problems.append(Problem(source, "compliance.consent_months", "expect.unique_items", _got(months)))
-    if months and data.get("consent_body") is None and "consent_months" in data:
-        problems.append(Problem(source, "compliance.consent_body", "scenario.consent_body", ""))
-    third = 3 in months
-    for rule in T5_RULES:
-        counts = _map(_map(data.get("seeded")).get(rule))
-        for part in ("boundary", "decoys"):
-            n = _num(counts.get(part))
-            if n is None:
-                continue
-            field = f"compliance.seeded.{rule}.{part}"
-            if rule == "three_month_overtime" and not third:
-                if n > 0 or (_num(counts.get("beyond")) or 0) > 0:
-                    problems.append(Problem(source, field, "scenario.three_month_no_consent", _got(counts.get(part))))
-            elif n < 1:
-                problems.append(Problem(source, field, "scenario.seed_at_line", _got(counts.get(part))))
     return problems
 
 

@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from casekit.cases.t5_compliance import checks_breaches, framework, register, training
-from casekit.cases.t5_compliance.checks_base import CHECKS, doc, grading_context, names_of, outcome, world_of
+from casekit.cases.t5_compliance.checks_base import (
+    CHECKS,
+    applicable,
+    doc,
+    grading_context,
+    names_of,
+    outcome,
+    world_of,
+)
 from casekit.rubric.checks import CheckContext, CheckOutcome, cached
 
 __all__ = ["CHECKS", "grading_context"]
@@ -35,8 +43,7 @@ def framework_complete(context: CheckContext, params: Mapping[str, Any]) -> Chec
     found = _register(context)
     missing = [p.obligation for p in found if p.problem == "missing"]
     extra = [p.obligation for p in found if p.problem in ("not_applicable", "unknown")]
-    world = world_of(context)
-    applies = [o.id for o in framework.applicable(world.spec, world.staff)]
+    applies = [o.id for o in applicable(context)]
     evidence = {"applicable": applies, "missing": missing, "not_applicable": extra}
     met = not missing and not extra
     return outcome(met, "framework", evidence, missing=len(missing), extra=len(extra), items=names_of(missing + extra))

@@ -153,8 +153,4 @@ def recurred(context: CheckContext) -> dict[tuple[str, str], bool] | None:
     if not doc(context).next_month_run or not found:
         return None
     world = world_of(context)
-
-    def compute() -> dict[tuple[str, str], bool]:
-        return verify.recurred(world, verify.next_month_of(world, found), found)
-
-    return cached(context, "recurred", compute)
+    return cached(context, "recurred", lambda: verify.recurred(world, found))

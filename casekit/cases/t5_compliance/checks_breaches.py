@@ -9,7 +9,6 @@ person, day or month, ad, event) is a seeded breach's.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,9 +21,11 @@ from casekit.cases.t5_compliance.checks_base import (
     matched,
     names_of,
     outcome,
+    recurred,
+    register_review,
     world_of,
 )
-from casekit.rubric.checks import CheckContext, CheckOutcome, cached
+from casekit.rubric.checks import CheckContext, CheckOutcome
 
 __all__ = ["CHECKS"]
 
@@ -129,33 +130,17 @@ def back_pay_recomputed(context: CheckContext, params: Mapping[str, Any]) -> Che
 def register_complete(context: CheckContext, params: Mapping[str, Any]) -> CheckOutcome:
     """Every finding's entry has an owner with management duties, a due date from today to ``within_days`` after,
     a root cause of ``min_cause`` characters, and the rectification and preventive action that fit its rule."""
-    world = world_of(context)
-    roles = dict(zip(world.staff["staff_id"], world.staff["role"], strict=True))
-    first = register.window(world.spec.start_date)[0]
-    start = register.today(first)
-    last = start + dt.timedelta(days=int(params.get("within_days", 30)))
-    min_cause = int(params.get("min_cause", 10))
-    problems: list[str] = []
+    review = register_review(context, int(params.get("within_days", 30)), int(params.get("min_cause", 10)))
     findings = doc(context).findings
-    for f in findings:
-        lacks = []
-        if roles.get(f.owner) not in register.OWNER_ROLES:
-            lacks.append("owner")
-        if f.due is None or not start <= f.due <= last:
-            lacks.append("due")
-        if len(f.root_cause.strip()) < min_cause:
-            lacks.append("root_cause")
-        if f.rectification != register.RECTIFICATION[f.rule]:
-            lacks.append("rectification")
-        if f.prevention != register.PREVENTION[f.rule]:
-            lacks.append("prevention")
-        if lacks:
-            subject = " ".join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p)
-            problems.append(f"{subject}: {'/'.join(lacks)}")
+    problems = [
+        f"{' '.join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p)}: {'/'.join(lacks)}"
+        for f, lacks in zip(findings, review.lacks, strict=True)
+        if lacks
+    ]
     evidence = {
         "entries": len(findings),
-        "today": start.isoformat(),
-        "last_due": last.isoformat(),
+        "today": review.today.isoformat(),
+        "last_due": review.last_due.isoformat(),
         "incomplete": problems[:50],
     }
     met = bool(findings) and not problems
@@ -167,22 +152,13 @@ def rectification_verified(context: CheckContext, params: Mapping[str, Any]) -> 
     """The next month was run; every true finding's verification says what the next month's records show (held or
     recurred), and nothing recurred."""
     answer = doc(context)
-    m = matched(context)
-    world = world_of(context)
-    found = list(m.found.values())
-    if not answer.next_month_run or not found:
-        return outcome(
-            False,
-            "verified",
-            {"next_month_run": answer.next_month_run, "found": len(found)},
-            count=len(found),
-            recurred=0,
-            items="",
-        )
-
-    again = cached(context, "recurred", lambda: verify.recurred(world, found))
+    found = list(matched(context).found.values())
+    again = recurred(context)
+    if again is None:
+        unrun = {"next_month_run": answer.next_month_run, "found": len(found)}
+        return outcome(False, "verified", unrun, count=len(found), recurred=0, items="")
     wrong, recurring = [], []
-    for f, who in verify.subjects(world, found):
+    for f, who in verify.subjects(world_of(context), found):
         came_back = again[(f.rule, who)]
         if came_back:
             recurring.append(f"{f.rule} {who}")
@@ -190,6 +166,5 @@ def rectification_verified(context: CheckContext, params: Mapping[str, Any]) -> 
             wrong.append(f"{f.rule} {who}: {f.verification}")
     evidence = {"verified": len(found), "wrong": wrong[:50], "recurred": sorted(set(recurring))[:50]}
     met = not wrong and not recurring
-    return outcome(
-        met, "verified", evidence, count=len(wrong), recurred=len(set(recurring)), items=names_of(wrong + recurring)
-    )
+    items = names_of(wrong + recurring)
+    return outcome(met, "verified", evidence, count=len(wrong), recurred=len(set(recurring)), items=items)

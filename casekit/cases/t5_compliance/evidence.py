@@ -30,6 +30,7 @@ from casekit.cases.t5_compliance.evidence_more import (
     params_of,
     person,
     role_label,
+    rows_plain,
     rows_text,
     training_html,
     yes,
@@ -166,7 +167,7 @@ def _missed_false(m: cb.Matched, decoys: Mapping[Key, pd.Series], who: _Subjects
         need = _rows_of(m.truth[key])
         short = [r for r in need if r not in set(f.rows)]
         if short:
-            lacking.append([who.finding(key, lang), rows_text(short, lang), rows_text(f.rows, lang)])
+            lacking.append([who.finding(key, lang), flag(rows_plain(short, lang)), rows_text(f.rows, lang)])
     parts = [
         (missed, heads(lang, "finding", "at_line", "rows_proving"), "h_missed", "no_missed"),
         (false, heads(lang, "finding", "decoy_at_line", "rows_given"), "h_false", "no_false"),

@@ -39,6 +39,7 @@ __all__ = [
     "params_of",
     "person",
     "role_label",
+    "rows_plain",
     "rows_text",
     "training_html",
     "yes",
@@ -89,15 +90,21 @@ def person(staff_id: str, names: Mapping[str, str]) -> str:
     return esc(staff_id) if name is None else f"{esc(staff_id)} {esc(name)}"
 
 
-def rows_text(rows: Iterable[str], lang: str) -> str:
-    """Evidence rows (ids), the first :data:`ROWS_SHOWN` of them and how many more, escaped; ``—`` for none."""
+def rows_plain(rows: Iterable[str], lang: str) -> str:
+    """Evidence rows (ids), the first :data:`ROWS_SHOWN` of them and how many more, as plain text; ``—`` for
+    none."""
     items = [r for r in rows if r]
     if not items:
         return "—"
     text = ", ".join(items[:ROWS_SHOWN])
     if len(items) > ROWS_SHOWN:
         text += " " + t("t5evidence.rows_more", lang, count=format_count(len(items) - ROWS_SHOWN))
-    return f'<span class="t5-rows">{esc(text)}</span>'
+    return text
+
+
+def rows_text(rows: Iterable[str], lang: str) -> str:
+    """:func:`rows_plain` as HTML, escaped."""
+    return f'<span class="t5-rows">{esc(rows_plain(rows, lang))}</span>'
 
 
 def params_of(g: Graded, check: str) -> Mapping[str, Any]:

@@ -31,7 +31,7 @@ __all__ = ["ASSESSOR_VIEW", "FLAW_TARGETS", "PROFILES", "build_case"]
 FLAW_TARGETS: dict[str, frozenset[str]] = {
     "strong": frozenset(),
     "competent": frozenset({"T5-C08"}),  # each breach with its first evidence row only: a non-essential criterion
-    "boundary_missed": frozenset({"T5-C07"}),  # a 12-hour day taken as over the daily limit
+    "boundary_missed": frozenset({"T5-C07"}),  # a day of 12.5 hours in all taken as within the daily limit
     "wrong_rate": frozenset({"T5-C09"}),  # back pay with every overtime hour at 4/3
     "role_untrained": frozenset({"T5-C03", "T5-C04"}),  # one role never given a course it needs
     "no_owner": frozenset({"T5-C10"}),  # one register entry without an owner
@@ -91,7 +91,7 @@ def _owners(case: T5Case) -> dict[str, str]:
 def _findings(case: T5Case, profile: str) -> None:
     figures = rules.thresholds(load_law(), int(case.window()[0][:4]))
     if profile == "boundary_missed":
-        figures["daily_max_hours"] -= 0.5  # "12 hours or more"
+        figures["daily_max_hours"] += 0.5  # "half an hour over is within tolerance": 12.5 h missed
     case.set_thresholds(figures)
     due = case.today() + dt.timedelta(days=DUE_AFTER)
     owners = _owners(case)
@@ -134,8 +134,8 @@ def _verify(case: T5Case) -> None:
     for r in rules.RULES:
         found = case.next_scan(r.id)
         for row in found.itertuples(index=False):
-            event_staff = handler.get(row.event_id, "")
-            again.add((r.id, register.subject(r.id, row.staff_id, row.ad_id, event_staff)))
+            event_staff = handler.get(str(row.event_id), "")
+            again.add((r.id, register.subject(r.id, str(row.staff_id), str(row.ad_id), event_staff)))
     for key, f in list(case.findings.items()):
         who = register.subject(f.rule, f.staff_id, f.ad_id, handler.get(f.event_id, ""))
         case.update_findings([key], verification="recurred" if (f.rule, who) in again else "held")

@@ -28,7 +28,7 @@ __all__ = ["PROBLEMS_SHOWN", "SESSION_COUNT", "SESSION_EVERY", "TrainingPanel", 
 
 #: the calendar's problems listed (the rest counted)
 PROBLEMS_SHOWN = 80
-#: the session dates a course's row starts with: every two weeks from a week after today, for about a year
+#: the session dates a course's row starts with: every two weeks from today, for a year
 SESSION_EVERY = 14
 SESSION_COUNT = 26
 _WIDE = {"description_width": "initial"}
@@ -53,13 +53,12 @@ class TrainingPanel(Panel):
         policy = case.policy()
         staff_roles = [str(r) for r in dict.fromkeys(case.world.staff["role"])]
         roles = [(role_label(r, lang), r) for r in staff_roles]
-        first_day = case.today() + dt.timedelta(days=7)
+        first_day = case.today()
         self.labels: dict[str, str] = {}
         self.rows: dict[str, dict[str, Any]] = {}
         boxes = []
         for c in case.course_catalog():
             held = case.courses.get(c.id)
-            start = min((s.date for s in case.sessions if s.course == c.id), default=first_day)
             self.labels[c.id] = training.course_label(c.id, lang)
             row: dict[str, Any] = {
                 "roles": widgets.SelectMultiple(
@@ -79,7 +78,9 @@ class TrainingPanel(Panel):
                     60,
                     "recurrence_months",
                 ),
-                "start": widgets.DatePicker(value=start, description=t("t5widgets.first_session", lang), style=_WIDE),
+                "start": widgets.DatePicker(
+                    value=first_day, description=t("t5widgets.first_session", lang), style=_WIDE
+                ),
                 "every": self._int(SESSION_EVERY, 1, 366, "every_days"),
                 "count": self._int(SESSION_COUNT, 0, 400, "sessions"),
                 "booked": widgets.HTML(),
@@ -121,6 +122,10 @@ class TrainingPanel(Panel):
                 self.alert,
             ]
         )
+        if case.sessions:
+            self.status.value = message_html(
+                t("t5widgets.booked", lang, n=f"{len(case.sessions):,}", courses=len(case.courses)), "ok"
+            )
         self.show()
 
     def _int(self, value: int, low: int, high: int, label: str) -> widgets.BoundedIntText:

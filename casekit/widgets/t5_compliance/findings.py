@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from casekit.cases.t5_compliance import rules
 from casekit.cases.t5_compliance.answer import PREVENTIONS, RECTIFICATIONS, SEVERITIES, Finding
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.register import OWNER_ROLES
@@ -32,17 +33,14 @@ from casekit.widgets.t5_compliance.render import (
     title,
 )
 
-__all__ = ["COLUMNS", "RegisterPanel", "complete", "register_frame"]
+__all__ = ["COLUMNS", "RegisterPanel", "complete", "in_order", "register_frame"]
 
 Key = tuple[str, ...]
 #: the register's columns, as the table shows them
 COLUMNS = (
     "rule",
-    "staff_id",
-    "date",
-    "month",
-    "ad_id",
-    "event_id",
+    "subject",
+    "when",
     "evidence",
     "severity",
     "owner",
@@ -68,12 +66,20 @@ def _short(text: str) -> str:
     return text if len(text) <= _TEXT_CHARS else text[: _TEXT_CHARS - 1] + "…"
 
 
+def in_order(found: dict[Key, Finding]) -> list[Key]:
+    """The findings' keys in the rule library's order of rules, then by key."""
+    rank = {r.id: i for i, r in enumerate(rules.RULES)}
+    return sorted(found, key=lambda k: (rank.get(found[k].rule, len(rank)), k))
+
+
 def register_frame(findings: list[Finding], owners: dict[str, str]) -> pd.DataFrame:
-    """The findings as the register table shows them (long texts cut, the owner by name, evidence counted)."""
+    """The findings as the register table shows them: what each is about (the person, ad or event) and when (the
+    day or month), long texts cut, the owner by name, the evidence counted."""
     rows = []
     for f in findings:
         row: dict[str, Any] = f.model_dump()
-        row["date"] = f.date.isoformat() if f.date is not None else ""
+        row["subject"] = f.staff_id or f.ad_id or f.event_id
+        row["when"] = f.date.isoformat() if f.date is not None else f.month
         row["due"] = f.due.isoformat() if f.due is not None else ""
         row["owner"] = owners.get(f.owner, f.owner)
         row["root_cause"], row["preventive_note"] = _short(f.root_cause), _short(f.preventive_note)
@@ -159,14 +165,18 @@ class RegisterPanel(Panel):
         where the findings still are)."""
         lang, found = self.lang, self.case.findings
         kept = tuple(k for k in self.chosen.value if k in found)
-        self.chosen.options = [(forms.finding_label(f, rule_label(f.rule, lang)), k) for k, f in found.items()]
+        order = in_order(found)
+        self.chosen.options = [(forms.finding_label(found[k], rule_label(found[k].rule, lang)), k) for k in order]
         self.chosen.value = kept
-        in_register = list(dict.fromkeys(f.rule for f in found.values()))
+        in_register = list(dict.fromkeys(found[k].rule for k in order))
+        picked = self.rule.value if self.rule.value in in_register else (in_register[0] if in_register else None)
         self.rule.options = [(rule_label(r, lang), r) for r in in_register]
+        self.rule.value = picked
         self.show()
 
     def show(self) -> None:
-        lang, items = self.lang, list(self.case.findings.values())
+        lang, found = self.lang, self.case.findings
+        items = [found[k] for k in in_order(found)]
         if not items:
             self.summary.value = message_html(t("t5widgets.register_empty", lang))
             self.table.value = ""

@@ -6,6 +6,7 @@ choice and the records empty. A save that fails shows every problem and keeps th
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ipywidgets as widgets
@@ -36,8 +37,11 @@ def table_options(tables: list[str], lang: str) -> list[tuple[str, str]]:
 
 
 def obligation_head(obligation: framework.Obligation, lang: str) -> str:
-    """An obligation's law, article and title, escaped."""
-    return f"<strong>{esc(framework.obligation_label(obligation.id, lang))}</strong>"
+    """An obligation's law, article and title, and what it requires, escaped."""
+    return (
+        f"<strong>{esc(framework.obligation_label(obligation.id, lang))}</strong>"
+        f'<br><span style="font-size:11px;color:#555">{esc(obligation.duty(lang))}</span>'
+    )
 
 
 class FrameworkPanel(Panel):
@@ -75,17 +79,21 @@ class FrameworkPanel(Panel):
                     options=tables,
                     value=tuple(n for n in (held.records if held is not None else []) if n in dict(tables).values()),
                     description=t("t5widgets.col_records", lang),
-                    rows=4,
+                    rows=6,
                     style=_WIDE,
                     layout=widgets.Layout(width="420px"),
                 ),
             }
             for name, w in row.items():
                 w.add_class(f"ck-t5-ob-{name}")
+            chosen = widgets.HTML(layout=widgets.Layout(width="320px"))
+            chosen.add_class("ck-t5-ob-chosen")
+            self.when_changed(row["records"], functools.partial(self._show_chosen, row["records"], chosen))
+            self._show_chosen(row["records"], chosen)
             box = widgets.VBox(
                 [
                     widgets.HTML(obligation_head(o, lang)),
-                    left(row["include"], row["scope"], row["records"]),
+                    left(row["include"], row["scope"], row["records"], chosen),
                     row["policy"],
                 ],
                 layout=widgets.Layout(border="1px solid #d0d7de", padding="4px", margin="0 0 6px 0"),
@@ -110,6 +118,14 @@ class FrameworkPanel(Panel):
                 self.alert,
             ]
         )
+
+    def _show_chosen(self, records: Any, shown: Any) -> None:
+        """The records chosen, in words (a long list scrolls in its box)."""
+        names = list(records.value)
+        text = ", ".join(
+            t(f"t5widgets.table_{n}", self.lang) if f"t5widgets.table_{n}" in catalog(self.lang) else n for n in names
+        )
+        shown.value = f'<span style="font-size:11px">✓ {esc(text)}</span>' if names else ""
 
     def form_data(self) -> list[dict[str, Any]]:
         """The obligations included, as typed."""

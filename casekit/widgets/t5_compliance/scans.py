@@ -80,8 +80,8 @@ class RulesPanel(Panel):
             box = widgets.Text(
                 value=forms.figure_text(held),
                 description=figure_label(name, lang),
-                style={"description_width": "320px"},
-                layout=widgets.Layout(width="440px"),
+                style={"description_width": "340px"},
+                layout=widgets.Layout(width="470px"),
             )
             box.add_class(f"ck-t5-figure-{name}")
             self.figures[name] = box

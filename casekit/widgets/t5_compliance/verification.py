@@ -23,6 +23,7 @@ from casekit.widgets.app import descendants
 from casekit.widgets.panel import Panel
 from casekit.widgets.render import message_html, problems_html
 from casekit.widgets.t5_compliance import forms
+from casekit.widgets.t5_compliance.findings import in_order
 from casekit.widgets.t5_compliance.render import (
     boxed,
     first_rows,
@@ -51,6 +52,8 @@ class NextMonthPanel(Panel):
         self.status.add_class("ck-t5-next-status")
         self.rule = widgets.Dropdown(options=[], description=t("t5widgets.rule", lang), style=_WIDE)
         self.rule.add_class("ck-t5-next-rule")
+        self.summary = widgets.HTML()
+        self.summary.add_class("ck-t5-next-summary")
         self.rows_html = widgets.HTML()
         self.rows_html.add_class("ck-t5-next-rows")
         self.all_held_button = widgets.Button(description=t("t5widgets.all_held", lang))
@@ -72,6 +75,7 @@ class NextMonthPanel(Panel):
                 widgets.HTML(message_html(t("t5widgets.next_intro", lang))),
                 left(self.run_button),
                 self.status,
+                self.summary,
                 left(self.rule),
                 boxed(self.rows_html, "360px"),
                 title("t5widgets.verify_heading", lang, 4),
@@ -103,13 +107,25 @@ class NextMonthPanel(Panel):
             self.status.value = problems_html(exc, self.lang)
             return False
         self.status.value = message_html(t("t5widgets.next_ran", self.lang, n=len(self.case.findings)), "ok")
+        self.summary.value = self.summary_html()
         self.show_rule()
         return True
+
+    def summary_html(self) -> str:
+        """Each rule of the library: the findings registered, and the breaches the next month shows (for the ad
+        rules, see the ads' status)."""
+        lang, found = self.lang, list(self.case.findings.values())
+        rows = []
+        for r in rules.RULES:
+            again = "" if r.id in AD_RULES else f"{len(self.case.next_scan(r.id)):,}"
+            rows.append({"rule": r.id, "registered": sum(f.rule == r.id for f in found), "next_month": again})
+        return table_html(pd.DataFrame(rows), lang)
 
     def register_changed(self) -> None:
         """A register listener: the rules to verify follow the findings; a run made stale is cleared."""
         lang = self.lang
-        ruled = list(dict.fromkeys(f.rule for f in self.case.findings.values()))
+        found = self.case.findings
+        ruled = list(dict.fromkeys(found[k].rule for k in in_order(found)))
         keep = self.rule.value if self.rule.value in ruled else (ruled[0] if ruled else None)
         self._quiet = True  # the options and the value set together, the rule shown once below
         try:
@@ -120,7 +136,7 @@ class NextMonthPanel(Panel):
         if not self.case.next_month_run:
             key = "t5widgets.next_stale" if self.case.findings else "t5widgets.next_hint"
             self.status.value = message_html(t(key, lang), "warn" if self.case.findings else "info")
-            self.rows_html.value = ""
+            self.rows_html.value = self.summary.value = ""
         self.show_rule()
 
     # ------------------------------------------------------------------------------------------- one rule
@@ -151,7 +167,8 @@ class NextMonthPanel(Panel):
                 if rule_id in AD_RULES:
                     head = t("t5widgets.next_ads", lang)
                 self.rows_html.value = message_html(head) + line + table_html(shown, lang, columns=columns)
-        self._checks([k for k, f in self.case.findings.items() if f.rule == rule_id])
+        register = self.case.findings
+        self._checks([k for k in in_order(register) if register[k].rule == rule_id])
 
     def _checks(self, keys: list[tuple[str, ...]]) -> None:
         for old in self.checks.values():
