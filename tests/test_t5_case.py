@@ -93,3 +93,10 @@ def test_more_findings_than_an_answer_holds_are_refused_when_given(world: World)
     with pytest.raises(AnswerError, match="findings"):
         case.set_findings(many)
     assert case.findings == {}
+
+
+def test_one_list_of_rules_for_the_world_the_answer_and_the_library() -> None:
+    from casekit.cases.t5_compliance.answer import RULE_IDS
+    from casekit.cases.t5_compliance.tools import NEEDS
+
+    assert RULE_IDS == tuple(r.id for r in rules.RULES) == tuple(NEEDS)

@@ -25,6 +25,7 @@ from casekit.cases.t5_compliance.answer import (
     RECTIFICATIONS,
     SEVERITIES,
     VERIFICATIONS,
+    Finding,
     FrameworkEntry,
     T5Answer,
     finding_key,
@@ -183,16 +184,26 @@ def test_a_role_never_trained_shows_what_the_course_lacks_and_who_is_not_booked(
 def test_a_record_at_the_line_reported_and_a_boundary_breach_missed_are_marked(
     world: World, rubric: Rubric, strong: Graded
 ) -> None:
+    # the boundary_missed profile leaves out the days just past the daily line: each is marked missed
     graded = Graded(_answer("boundary_missed"), world, rubric)
     html = _render(graded, "t5-findings")
+    missed_keys = _evidence(graded, "breaches_boundaries")["missed"]
+    assert missed_keys and all(k.startswith("daily_hours") for k in missed_keys)
+    assert len(_rows(html, f"⚠ {esc(t('t5evidence.outcome_missed', 'en'))}")) >= len(missed_keys)
+    # a record exactly at a line reported as a breach: marked
+    m = cb.matched(strong.context)
+    decoy = sorted(m.decoys)[0]
+    rule, staff_id, day, month, ad_id, event_id = decoy
+    extra = Finding(rule=rule, staff_id=staff_id, date=day or None, month=month, ad_id=ad_id, event_id=event_id)  # type: ignore[arg-type]
+    graded = Graded(strong.answer.model_copy(update={"findings": [*strong.answer.findings, extra]}), world, rubric)
+    html = _render(graded, "t5-findings")
     reported = _evidence(graded, "breaches_boundaries")["decoys_reported"]
-    assert reported
+    assert reported == [cb.key_of(decoy)]
     marked = _rows(html, f"⚠ {esc(t('t5evidence.outcome_reported', 'en'))}")
     assert len(marked) == len(reported)
     assert marked[0] == _first_row(html.split(esc(t("t5evidence.h_boundary", "en")))[1])
-    assert f"{len(reported)} findings that are not breaches" in html
+    assert "1 findings that are not breaches" in html or "1 finding that is not a breach" in html
     # a breach just past the line left out
-    m = cb.matched(strong.context)
     key = next(k for k, row in m.truth.items() if bool(row["boundary"]) and k[1])
     kept = [f for f in strong.answer.findings if finding_key(f) != key]
     dropped = Graded(strong.answer.model_copy(update={"findings": kept}), world, rubric)

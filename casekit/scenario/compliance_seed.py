@@ -60,16 +60,7 @@ __all__ = [
 ]
 
 #: the rules about people, in the order the rule library lists them
-PEOPLE_RULES = (
-    "daily_hours",
-    "monthly_overtime",
-    "three_month_overtime",
-    "rest_days",
-    "break",
-    "overtime_pay",
-    "minimum_wage_monthly",
-    "minimum_wage_hourly",
-)
+PEOPLE_RULES = T5_RULES[:8]
 #: the rules whose seed needs a person paid monthly (full-time, 8 h days) / by the hour
 FULL_TIME = {"daily_hours", "monthly_overtime", "three_month_overtime", "rest_days", "break", "minimum_wage_monthly"}
 HOURLY = {"minimum_wage_hourly"}

@@ -5,7 +5,7 @@ rule; with the checks across its fields a schema cannot express (:func:`complian
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,8 +21,7 @@ class _Model(BaseModel):
 
 ConsentBody = Literal["union", "labour_management_meeting"]
 DataPurpose = Literal["identity_check", "dispute", "order", "card_replacement", "plan_change"]
-#: T5's breach rules, in the rule library's order (ids fixed by the T5 design)
-T5_RULES = (
+RuleId = Literal[
     "daily_hours",
     "monthly_overtime",
     "three_month_overtime",
@@ -34,7 +33,9 @@ T5_RULES = (
     "ad_ground",
     "ad_pay_range",
     "data_notice",
-)
+]
+#: T5's breach rules, in the rule library's order (ids fixed by the T5 design); the people rules come first
+T5_RULES: tuple[str, ...] = get_args(RuleId)
 
 
 class Seeded(_Model):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casekit.answers import DeclaredAnswer, repeated
 from casekit.errors import Problem
+from casekit.scenario.compliance_spec import T5_RULES, RuleId
 from casekit.scenario.spec import IsoDate
 
 __all__ = [
@@ -38,32 +39,7 @@ __all__ = [
 MAX_TEXT = 20_000
 SHORT = 2_000
 #: the rule library's rules (``casekit.cases.t5_compliance.rules``), in its order
-RULE_IDS: Final = (
-    "daily_hours",
-    "monthly_overtime",
-    "three_month_overtime",
-    "rest_days",
-    "break",
-    "overtime_pay",
-    "minimum_wage_monthly",
-    "minimum_wage_hourly",
-    "ad_ground",
-    "ad_pay_range",
-    "data_notice",
-)
-RuleId = Literal[
-    "daily_hours",
-    "monthly_overtime",
-    "three_month_overtime",
-    "rest_days",
-    "break",
-    "overtime_pay",
-    "minimum_wage_monthly",
-    "minimum_wage_hourly",
-    "ad_ground",
-    "ad_pay_range",
-    "data_notice",
-]
+RULE_IDS: Final = T5_RULES
 SCOPES: Final = ("all_staff", "hourly_staff", "selling_roles", "schedulers", "applicants", "customers")
 Scope = Literal["all_staff", "hourly_staff", "selling_roles", "schedulers", "applicants", "customers"]
 SEVERITIES: Final = ("low", "medium", "high")

@@ -136,7 +136,7 @@ class T5Case(Case[T5Answer]):
         """The rows of one record table for a person, a month or a date range."""
         if table not in RECORDS:
             raise UsageError(t("t5.unknown_table", self.lang, table=table, tables=", ".join(RECORDS)))
-        return rules.filter_rows(self.world.tables[table], **filters)
+        return rules.filter_rows(self.world.tables[table], **filters, lang=self.lang)
 
     # ---------------------------------------------------------------------------------------- framework
     def obligations(self) -> list[framework.Obligation]:
@@ -201,11 +201,10 @@ class T5Case(Case[T5Answer]):
     def training_problems(self) -> pd.DataFrame:
         """What the calendar still lacks against the law's needs (required pairs unbooked or late)."""
         key = ("training", self._course_key(), tuple(self.sessions))
+        needs = self._world_figure("needs", lambda: training.world_needs(self.world, self.today()))
+        courses = list(self.courses.values())
         return self._memo.get(
-            key,
-            lambda: training.calendar_problems_for(
-                self.world, list(self.courses.values()), self.sessions, self.today()
-            ),
+            key, lambda: training.calendar_problems_for(self.world, courses, self.sessions, self.today(), needs)
         )
 
     # ------------------------------------------------------------------------------------ the rule tools
@@ -218,12 +217,12 @@ class T5Case(Case[T5Answer]):
 
     def _law(self, rule: str) -> dict[str, Any]:
         years = sorted({int(m[:4]) for m in self.window()})
-        return tools.law_from(load_law(), self.thresholds, years, rule)
+        return tools.law_from(load_law(), self.thresholds, years, rule, self.lang)
 
     def scan(self, rule: str, *, near: bool = False) -> pd.DataFrame:
         """The rule library run on the records with the candidate's figures: the breaches it finds (or, with
         ``near``, every row near the line, breach or not)."""
-        rules.rule(rule)
+        rules.rule(rule, self.lang)
         key = ("scan", rule, near, tuple(sorted(self.thresholds.items())))
         records = self.records()
         if near:
@@ -288,6 +287,7 @@ class T5Case(Case[T5Answer]):
 
     def next_scan(self, rule: str) -> pd.DataFrame:
         """The rule library on the next month's records, with the candidate's figures: what falls in that month."""
+        rules.rule(rule, self.lang)
         records = verify.next_records(self.world, self.run_next_month())
         found = rules.detect(rule, records, self._law(rule))
         return verify.in_next_month(found, self.today().isoformat())

@@ -5,7 +5,9 @@ attendance once for all its rules."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Any
@@ -104,8 +106,65 @@ def rows_of(frame: pd.DataFrame, keys: list[str], chosen: pd.DataFrame) -> list[
     return [joined.get(tuple(k), "") for k in wanted]
 
 
+def _parse_attendance(a: pd.DataFrame) -> pd.DataFrame:
+    date = _codes(a["date"], 10)
+    start, end = _codes(a["start"], 5), _codes(a["end"], 5)
+    out = pd.DataFrame(
+        {
+            "row_id": _strings(a["row_id"]),
+            "staff_id": _strings(a["staff_id"]),
+            "date": _strings(a["date"]),
+            "day_type": _strings(a["day_type"]),
+            "day": _day_number(_number(date, 0, 4), _number(date, 5, 7), _number(date, 8, 10)),
+            "mi": _number(date, 0, 4) * 12 + _number(date, 5, 7) - 1,
+            "span": (_number(end, 0, 2) - _number(start, 0, 2)) * 60 + _number(end, 3, 5) - _number(start, 3, 5),
+            "brk": pd.to_numeric(a["break_minutes"]).to_numpy(dtype=np.int64),
+            "work": _minutes(a["normal_hours"]) + _minutes(a["overtime_hours"]),
+            "ot": _minutes(a["overtime_hours"]),
+        }
+    )
+    person = pd.factorize(out["staff_id"])[0]  # people in order of first appearance, days in order
+    order = np.lexsort((out["day"].to_numpy(), person))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _parse_payslips(s: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "staff_id": text(s["staff_id"]).to_numpy(dtype=object),
+            "month": text(s["month"]).to_numpy(dtype=object),
+            "mi": _month_number(s["month"]),
+            "pay_basis": text(s["pay_basis"]).to_numpy(dtype=object),
+            "rate": pd.to_numeric(s["rate"]).to_numpy(),
+            "normal_hours": pd.to_numeric(s["normal_hours"]).to_numpy(dtype=float),
+        }
+    )
+    for name in ("days_employed", "unpaid_leave_days", "base_paid", "overtime_paid"):
+        out[name] = pd.to_numeric(s[name]).to_numpy(dtype=np.int64)
+    return out
+
+
+#: parsed tables by the identity of the frame they were parsed from (a world's tables never change): a candidate's
+#: scans re-read the same attendance with other figures, and parsing it is half a scan's time
+_PARSED: OrderedDict[tuple[str, int], tuple[weakref.ref[pd.DataFrame], pd.DataFrame]] = OrderedDict()
+_PARSED_SIZE = 8
+
+
+def _parsed(name: str, frame: pd.DataFrame, parse: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    key = (name, id(frame))
+    hit = _PARSED.get(key)
+    if hit is not None and hit[0]() is frame:
+        _PARSED.move_to_end(key)
+        return hit[1]
+    out = parse(frame)
+    _PARSED[key] = (weakref.ref(frame), out)
+    while len(_PARSED) > _PARSED_SIZE:
+        _PARSED.popitem(last=False)
+    return out
+
+
 class Records:
-    """One reading of ``tables``: each table parsed on first use."""
+    """One reading of ``tables``: each table parsed on first use (the same frame once, whatever the figures)."""
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], law: Mapping[str, Any]) -> None:
         self.tables = tables
@@ -115,45 +174,13 @@ class Records:
     def attendance(self) -> pd.DataFrame:
         """``row_id, staff_id, date, day_type`` and ``day`` (day number), ``mi`` (month number), ``span`` (end -
         start), ``brk``, ``work`` (normal + overtime) and ``ot`` in whole minutes; sorted by person, day, row."""
-        a = self.tables["attendance"]
-        date = _codes(a["date"], 10)
-        start, end = _codes(a["start"], 5), _codes(a["end"], 5)
-        out = pd.DataFrame(
-            {
-                "row_id": _strings(a["row_id"]),
-                "staff_id": _strings(a["staff_id"]),
-                "date": _strings(a["date"]),
-                "day_type": _strings(a["day_type"]),
-                "day": _day_number(_number(date, 0, 4), _number(date, 5, 7), _number(date, 8, 10)),
-                "mi": _number(date, 0, 4) * 12 + _number(date, 5, 7) - 1,
-                "span": (_number(end, 0, 2) - _number(start, 0, 2)) * 60 + _number(end, 3, 5) - _number(start, 3, 5),
-                "brk": pd.to_numeric(a["break_minutes"]).to_numpy(dtype=np.int64),
-                "work": _minutes(a["normal_hours"]) + _minutes(a["overtime_hours"]),
-                "ot": _minutes(a["overtime_hours"]),
-            }
-        )
-        person = pd.factorize(out["staff_id"])[0]  # people in order of first appearance, days in order
-        order = np.lexsort((out["day"].to_numpy(), person))
-        return out.iloc[order].reset_index(drop=True)
+        return _parsed("attendance", self.tables["attendance"], _parse_attendance)
 
     @cached_property
     def payslips(self) -> pd.DataFrame:
         """The payslips with ``staff_id``, ``month`` and ``pay_basis`` as text, ``mi`` the month's number and the
         counts and amounts as numbers."""
-        s = self.tables["payslips"]
-        out = pd.DataFrame(
-            {
-                "staff_id": text(s["staff_id"]).to_numpy(dtype=object),
-                "month": text(s["month"]).to_numpy(dtype=object),
-                "mi": _month_number(s["month"]),
-                "pay_basis": text(s["pay_basis"]).to_numpy(dtype=object),
-                "rate": pd.to_numeric(s["rate"]).to_numpy(),
-                "normal_hours": pd.to_numeric(s["normal_hours"]).to_numpy(dtype=float),
-            }
-        )
-        for name in ("days_employed", "unpaid_leave_days", "base_paid", "overtime_paid"):
-            out[name] = pd.to_numeric(s[name]).to_numpy(dtype=np.int64)
-        return out
+        return _parsed("payslips", self.tables["payslips"], _parse_payslips)
 
     @cached_property
     def consented(self) -> set[int]:

@@ -155,11 +155,11 @@ def thresholds(law: Mapping[str, Any], year: int | None = None) -> dict[str, flo
     return out
 
 
-def rule(rule_id: str) -> Rule:
-    """The rule ``rule_id``."""
+def rule(rule_id: str, lang: str | None = None) -> Rule:
+    """The rule ``rule_id``; UsageError (in ``lang``) naming the rules for an unknown one."""
     found = _BY_ID.get(rule_id)
     if found is None:
-        raise UsageError(t("t5rule.unknown_rule", None, rule=rule_id, rules=", ".join(_BY_ID)))
+        raise UsageError(t("t5rule.unknown_rule", lang, rule=rule_id, rules=", ".join(_BY_ID)))
     return found
 
 
@@ -211,6 +211,7 @@ def filter_rows(
     month: str | None = None,
     date_from: Any = None,
     date_to: Any = None,
+    lang: str | None = None,
 ) -> Frame:
     """The rows of ``table`` for a person (or several), a month (``YYYY-MM``, by the ``month`` column or the
     ``date``'s) and a date range (inclusive, ISO dates; by ``month`` where the table has no ``date``)."""
@@ -218,7 +219,7 @@ def filter_rows(
 
     def column(name: str) -> pd.Series:
         if name not in table.columns:
-            raise UsageError(t("t5rule.no_column", None, column=name, columns=", ".join(map(str, table.columns))))
+            raise UsageError(t("t5rule.no_column", lang, column=name, columns=", ".join(map(str, table.columns))))
         return text(table[name])
 
     if staff_id is not None:

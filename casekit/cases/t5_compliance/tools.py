@@ -56,12 +56,14 @@ def _set(tree: dict[str, Any], path: str, value: Any) -> None:
     tree[leaf] = value
 
 
-def law_from(base: Mapping[str, Any], figures: Mapping[str, float], years: Iterable[int], rule: str) -> dict[str, Any]:
+def law_from(
+    base: Mapping[str, Any], figures: Mapping[str, float], years: Iterable[int], rule: str, lang: str | None = None
+) -> dict[str, Any]:
     """``base`` (casekit's law: its structure, holidays and multipliers the candidate does not state) with the
     candidate's ``figures`` in place of casekit's for ``rule``; UsageError naming the figures ``rule`` still needs."""
     lacking = missing_figures([rule], figures)
     if lacking:
-        raise UsageError(t("t5.figures_needed", None, rule=rule, figures=", ".join(lacking)))
+        raise UsageError(t("t5.figures_needed", lang, rule=rule, figures=", ".join(lacking)))
     law = copy.deepcopy(dict(base))
     for name, path in _PATHS.items():
         if name in figures:

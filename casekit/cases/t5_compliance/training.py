@@ -48,6 +48,7 @@ __all__ = [
     "Course",
     "CourseLike",
     "CourseProblem",
+    "Needs",
     "SessionLike",
     "basis_label",
     "calendar_problems",
@@ -57,11 +58,13 @@ __all__ = [
     "due_dates",
     "due_for",
     "needed_courses",
+    "needs_for",
     "pick",
     "plan_start",
     "required",
     "role_needs",
     "session_message",
+    "world_needs",
 ]
 
 #: a regulatory course as the catalog defines it
@@ -343,6 +346,23 @@ def _reg_training(world: World) -> pd.DataFrame:
     return world.tables.get("reg_training", pd.DataFrame(columns=["staff_id", "course", "completed"]))
 
 
+@dataclass(frozen=True, eq=False)
+class Needs:
+    """What an organisation needs whatever the candidate plans: the roles of each course and every person's due
+    date per course from ``start``."""
+
+    roles: dict[str, tuple[str, ...]]
+    due: pd.DataFrame
+
+
+def needs_for(
+    spec: OrgSpec, staff: pd.DataFrame, reg_training: pd.DataFrame, start: dt.date, catalog: CourseCatalog | None = None
+) -> Needs:
+    cat = catalog or load_reg_courses()
+    pairs = required(spec, staff, cat)
+    return Needs(_needs(pairs, cat), due_dates(pairs, reg_training, staff, cat, start))
+
+
 def calendar_problems(
     courses: Iterable[CourseRow],
     sessions: Iterable[SessionRow] | pd.DataFrame,
@@ -352,15 +372,16 @@ def calendar_problems(
     *,
     start: dt.date | None = None,
     catalog: CourseCatalog | None = None,
+    needs: Needs | None = None,
 ) -> CalendarReview:
     """Judge a candidate's calendar, its course rules and its sessions, against what this organisation needs
-    (rules in the module docstring); ``start`` defaults to :func:`plan_start`."""
+    (rules in the module docstring); ``start`` defaults to :func:`plan_start`. ``needs`` is what the organisation
+    needs (:func:`needs_for`, the same for every calendar of a world: a case computes it once)."""
     cat = catalog or load_reg_courses()
     begin = plan_start(spec) if start is None else start
-    pairs = required(spec, staff, cat)
-    needs = _needs(pairs, cat)
-    course_problems, extra_roles = _course_problems([_course_parts(c) for c in courses], needs, cat)
-    due = due_dates(pairs, reg_training, staff, cat, begin)
+    world_needs = needs if needs is not None else needs_for(spec, staff, reg_training, begin, cat)
+    course_problems, extra_roles = _course_problems([_course_parts(c) for c in courses], world_needs.roles, cat)
+    due = world_needs.due
 
     booked = _sessions_frame(sessions)
     on_staff = booked["staff_id"].isin(staff["staff_id"].astype(str))
@@ -388,10 +409,20 @@ def calendar_problems(
     return CalendarReview(tuple(course_problems), found, due, int(extra), tuple(extra_roles), in_time)
 
 
+def world_needs(world: World, today: dt.date) -> Needs:
+    """:func:`needs_for` ``world``'s staff list and past training from ``today``."""
+    return needs_for(world.spec, world.staff, _reg_training(world), today)
+
+
 def calendar_problems_for(
-    world: World, courses: Iterable[CourseRow], sessions: Iterable[SessionRow] | pd.DataFrame, today: dt.date
+    world: World,
+    courses: Iterable[CourseRow],
+    sessions: Iterable[SessionRow] | pd.DataFrame,
+    today: dt.date,
+    needs: Needs | None = None,
 ) -> pd.DataFrame:
     """:func:`calendar_problems` on ``world``'s staff list and past training from ``today``, as one frame
     (:meth:`CalendarReview.table`)."""
-    review = calendar_problems(courses, sessions, world.spec, world.staff, _reg_training(world), start=today)
+    reg = _reg_training(world)
+    review = calendar_problems(courses, sessions, world.spec, world.staff, reg, start=today, needs=needs)
     return review.table()
