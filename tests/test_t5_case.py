@@ -100,3 +100,14 @@ def test_one_list_of_rules_for_the_world_the_answer_and_the_library() -> None:
     from casekit.cases.t5_compliance.tools import NEEDS
 
     assert RULE_IDS == tuple(r.id for r in rules.RULES) == tuple(NEEDS)
+
+
+def test_the_grader_finds_with_the_library_exactly_what_the_world_seeded(world: World) -> None:
+    from casekit.cases.t5_compliance.checks_base import KEY, the_breaches
+
+    found = the_breaches(world)
+    seeded = world.truth["compliance_breaches"]
+    columns = [*KEY, "back_pay", "rows", "boundary"]
+    left = found[columns].astype(str).sort_values(list(KEY)).reset_index(drop=True)
+    right = seeded[columns].astype(str).sort_values(list(KEY)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right)

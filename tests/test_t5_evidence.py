@@ -18,8 +18,8 @@ import pytest
 
 from casekit.answers import dumps_answer
 from casekit.cases.sections import Section
+from casekit.cases.t5_compliance import calendar_review, framework, register, training, verify
 from casekit.cases.t5_compliance import checks_base as cb
-from casekit.cases.t5_compliance import framework, register, training, verify
 from casekit.cases.t5_compliance.answer import (
     PREVENTIONS,
     RECTIFICATIONS,
@@ -336,7 +336,7 @@ def test_the_sections_read_the_checks_figures_from_the_cache(
         raise AssertionError("computed again")
 
     monkeypatch.setattr(framework, "register_problems", computed_again)
-    monkeypatch.setattr(training, "calendar_problems", computed_again)
+    monkeypatch.setattr(calendar_review, "calendar_problems", computed_again)
     monkeypatch.setattr(verify, "next_month_of", computed_again)
     monkeypatch.setattr(verify, "recurred", computed_again)
     for lang in LANGS:

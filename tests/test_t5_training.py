@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from casekit.cases.t5_compliance import calendar_review as cr
 from casekit.cases.t5_compliance import training as tr
 from casekit.cases.t5_compliance.answer import CourseRule, Session
 from casekit.errors import StandardDataError
@@ -282,12 +283,12 @@ def test_a_calendar_with_every_course_and_person_in_time_has_no_problems(org: st
     start = tr.plan_start(w.spec)
     due = tr.due_for(w, rules_for(needs), start)
     began = time.perf_counter()
-    review = tr.calendar_problems(rules_for(needs), booked_in_time(due, start), w.spec, w.staff, trained)
+    review = cr.calendar_problems(rules_for(needs), booked_in_time(due, start), w.spec, w.staff, trained)
     assert time.perf_counter() - began < 5  # vectorised: telecom's 420 people, ~1,250 pairs
     assert review.ok and review.table().empty and review.extra_sessions == 0 and review.extra_roles == ()
     assert review.in_time == len(review.due) == len(tr.required(w.spec, w.staff))
     assert (review.due["due"] >= start.isoformat()).all()
-    assert tr.calendar_problems_for(w, rules_for(needs), booked_in_time(due, start), start).empty
+    assert cr.calendar_problems_for(w, rules_for(needs), booked_in_time(due, start), start).empty
 
 
 def test_a_calendar_problem_of_each_kind() -> None:
@@ -319,7 +320,7 @@ def test_a_calendar_problem_of_each_kind() -> None:
         Session(staff_id=third, course="ethics", date=start),  # unknown_course
         Session(staff_id=third, course="consumer_credit", date=start),  # nobody here needs it: counted
     ]
-    review = tr.calendar_problems(rules, sessions, w.spec, staff, NO_TRAINING)
+    review = cr.calendar_problems(rules, sessions, w.spec, staff, NO_TRAINING)
     assert [(c.course, c.problem, c.given, c.expected) for c in review.courses] == [
         ("anti_harassment", "course_missing", "", "agent, senior_agent, team_leader, trainer"),
         ("personal_data", "within_days_long", "45", "14"),
@@ -343,7 +344,7 @@ def test_a_calendar_problem_of_each_kind() -> None:
     assert set(table["problem"]) == set(tr.COURSE_PROBLEMS) | set(tr.SESSION_PROBLEMS)
     for lang in LANGS:
         texts = [c.message(lang) for c in review.courses]
-        texts += [tr.session_message(row, lang) for row in review.sessions.to_dict("records")]
+        texts += [cr.session_message(row, lang) for row in review.sessions.to_dict("records")]
         assert all(x and not x.startswith("t5law.") and "{" not in x for x in texts)
     assert "45" in review.courses[1].message("en") and "個人資料保護實務" in review.courses[1].message("zh-TW")
 
@@ -355,5 +356,5 @@ def test_a_session_on_the_start_or_the_due_day_is_in_time() -> None:
     due = tr.due_dates(tr.required(w.spec, staff), NO_TRAINING, staff, load_reg_courses(), start)
     edge = [start, pd.Timestamp(due["due"].iloc[0]).date()]
     sessions = [(s, c, edge[i % 2]) for i, (s, c) in enumerate(zip(due["staff_id"], due["course"], strict=True))]
-    review = tr.calendar_problems(rules_for(needs), sessions, w.spec, staff, NO_TRAINING)
+    review = cr.calendar_problems(rules_for(needs), sessions, w.spec, staff, NO_TRAINING)
     assert review.ok and review.in_time == len(due)

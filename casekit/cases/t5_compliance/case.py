@@ -18,7 +18,7 @@ import pandas as pd
 from annotated_types import MaxLen
 
 from casekit.cases.base import Case, ChecklistItem, Memo, parse_part, unknown_id
-from casekit.cases.t5_compliance import framework, register, rules, tools, training, verify
+from casekit.cases.t5_compliance import calendar_review, framework, register, rules, tools, training, verify
 from casekit.cases.t5_compliance.answer import (
     THRESHOLDS,
     CourseRule,
@@ -201,10 +201,10 @@ class T5Case(Case[T5Answer]):
     def training_problems(self) -> pd.DataFrame:
         """What the calendar still lacks against the law's needs (required pairs unbooked or late)."""
         key = ("training", self._course_key(), tuple(self.sessions))
-        needs = self._world_figure("needs", lambda: training.world_needs(self.world, self.today()))
+        needs = self._world_figure("needs", lambda: calendar_review.world_needs(self.world, self.today()))
         courses = list(self.courses.values())
         return self._memo.get(
-            key, lambda: training.calendar_problems_for(self.world, courses, self.sessions, self.today(), needs)
+            key, lambda: calendar_review.calendar_problems_for(self.world, courses, self.sessions, self.today(), needs)
         )
 
     # ------------------------------------------------------------------------------------ the rule tools

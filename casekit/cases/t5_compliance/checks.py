@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from casekit.cases.t5_compliance import checks_breaches, framework, register, training
+from casekit.cases.t5_compliance import calendar_review, checks_breaches, framework, register
 from casekit.cases.t5_compliance.checks_base import (
     CHECKS,
     applicable,
@@ -65,14 +65,16 @@ def framework_grounded(context: CheckContext, params: Mapping[str, Any]) -> Chec
     return outcome(met, "grounded", evidence, count=len(bad), items=names_of(bad))
 
 
-def _calendar(context: CheckContext) -> training.CalendarReview:
+def _calendar(context: CheckContext) -> calendar_review.CalendarReview:
     world = world_of(context)
     answer = doc(context)
     today = register.today(register.window(world.spec.start_date)[0])
     reg = world.tables["reg_training"]
 
-    def compute() -> training.CalendarReview:
-        return training.calendar_problems(answer.courses, answer.sessions, world.spec, world.staff, reg, start=today)
+    def compute() -> calendar_review.CalendarReview:
+        return calendar_review.calendar_problems(
+            answer.courses, answer.sessions, world.spec, world.staff, reg, start=today
+        )
 
     return cached(context, "calendar", compute)
 

@@ -14,7 +14,10 @@ import pandas as pd
 from casekit.cases.checking import grading_context, outcomes, world_of
 from casekit.cases.t5_compliance import framework, register, verify
 from casekit.cases.t5_compliance.answer import Finding, T5Answer, finding_key
+from casekit.cases.t5_compliance.rules import detect_all
 from casekit.rubric.checks import CheckContext, builtin_checks, cached
+from casekit.scenario import World
+from casekit.scenario.catalogs import load_law
 
 __all__ = [
     "CHECKS",
@@ -31,6 +34,7 @@ __all__ = [
     "outcome",
     "recurred",
     "register_review",
+    "the_breaches",
     "world_of",
 ]
 
@@ -80,10 +84,20 @@ class Matched:
         return sorted(set(self.truth) - set(self.found))
 
 
+def the_breaches(world: World) -> pd.DataFrame:
+    """The breaches in the world's records as the rule library finds them with the law's figures (keys, back pay,
+    evidence rows), each flagged ``boundary`` where the world seeded it just past its line. The library is the one
+    the candidate's tools run; the tests hold it to the world's seeded truth in every organisation."""
+    found = detect_all(world.tables, load_law())
+    seeded = world.truth["compliance_breaches"]
+    at_line = {k for k, b in zip(_keys(seeded), seeded["boundary"], strict=True) if bool(b)}
+    return found.assign(boundary=[k in at_line for k in _keys(found)])
+
+
 def matched(context: CheckContext) -> Matched:
     def compute() -> Matched:
         world = world_of(context)
-        breaches: pd.DataFrame = world.truth["compliance_breaches"]
+        breaches = the_breaches(world)
         truth = {k: row for k, (_, row) in zip(_keys(breaches), breaches.iterrows(), strict=True)}
         decoys = frozenset(_keys(world.truth["compliance_decoys"]))
         found: dict[Key, Finding] = {}

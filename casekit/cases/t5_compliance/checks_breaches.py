@@ -2,9 +2,10 @@
 rule's line, with their evidence), back pay against the amount the law gives, the register's entries, and the
 rectification verified on the next month's records.
 
-The truth is what the world seeded (``world.truth["compliance_breaches"]`` and the decoys exactly at each line);
-the rule library, which the candidate's tools run, is tested to find exactly it. A finding counts when its key (rule,
-person, day or month, ad, event) is a seeded breach's.
+The breaches are what casekit's rule library finds in the records with the law's figures (the library the
+candidate's tools run, tested to find exactly what the world seeded, in every organisation); which of them sit just
+past a line, and the decoys exactly on it, are what the world seeded. A finding counts when its key (rule, person,
+day or month, ad, event) is a breach's.
 """
 
 from __future__ import annotations

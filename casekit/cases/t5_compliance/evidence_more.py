@@ -19,7 +19,7 @@ from typing import Any, Final
 import pandas as pd
 
 from casekit.cases.sections import Graded, answer_of
-from casekit.cases.t5_compliance import checks, framework, training
+from casekit.cases.t5_compliance import calendar_review, checks, framework, training
 from casekit.cases.t5_compliance import checks_base as cb
 from casekit.cases.t5_compliance.answer import T5Answer
 from casekit.html import esc, html_table, plain_list
@@ -202,7 +202,7 @@ def _terms(given: int | None, policy: int | None, unit: str, lang: str) -> str:
     return text
 
 
-def _course_problem(p: training.CourseProblem, lang: str) -> str:
+def _course_problem(p: calendar_review.CourseProblem, lang: str) -> str:
     """A course rule's problem in words; the roles a course lacks by their names."""
     if p.problem != "roles_missing":
         return p.message(lang)
@@ -214,7 +214,7 @@ def _course_problem(p: training.CourseProblem, lang: str) -> str:
     return t("t5evidence.roles_missing", lang, course=course, roles=labels(p.given), needed=labels(p.expected))
 
 
-def _courses(g: Graded, review: training.CalendarReview, lang: str) -> str:
+def _courses(g: Graded, review: calendar_review.CalendarReview, lang: str) -> str:
     answer = answer_of(g, T5Answer)
     catalog = {c.id: c for c in training.catalog()}
     given = {c.course: c for c in answer.courses}
@@ -265,7 +265,7 @@ def _courses(g: Graded, review: training.CalendarReview, lang: str) -> str:
     return html_table(columns, [c for _, c in rows], empty=t("t5evidence.no_courses", lang))
 
 
-def _session_rows(g: Graded, review: training.CalendarReview, lang: str) -> tuple[list[list[str]], int]:
+def _session_rows(g: Graded, review: calendar_review.CalendarReview, lang: str) -> tuple[list[list[str]], int]:
     found = review.sessions
     if found.empty:
         return [], 0
@@ -285,7 +285,7 @@ def _session_rows(g: Graded, review: training.CalendarReview, lang: str) -> tupl
                 person(staff, names),
                 esc(role_label(roles[staff], lang)) if staff in roles else "—",
                 esc(training.course_label(str(r["course"]), lang)),
-                flag(training.session_message(r, lang)),
+                flag(calendar_review.session_message(r, lang)),
                 esc(training.basis_label(str(how), lang)) if isinstance(how, str) and how else "—",
                 esc(str(r["last"])) if isinstance(r.get("last"), str) and r["last"] else "—",
             ]
