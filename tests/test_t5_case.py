@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casekit.cases.t5_compliance import register, rules, verify
+from casekit.cases.t5_compliance import rules, verify
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.profiles import build_case
 from casekit.errors import AnswerError, UsageError
 from casekit.scenario import World, world_for
+from casekit.scenario.compliance import handlers
 
 ORG, SEED = "telecom-support", 23
 
@@ -69,12 +70,8 @@ def test_the_tools_find_the_recurrences_the_world_placed(world: World) -> None:
     month = case.run_next_month()
     truth = verify.recurred(world, list(case.findings.values()))
     assert any(truth.values()) and not all(truth.values())
-    events = pd.concat([world.data_events, month["data_events"]])
-    handler = dict(zip(events["event_id"], events["staff_id"], strict=True))
-    seen = set()
-    for r in rules.RULES:
-        for row in case.next_scan(r.id).itertuples(index=False):
-            seen.add((r.id, register.subject(r.id, row.staff_id, row.ad_id, handler.get(row.event_id, ""))))
+    handler = handlers(world.data_events, month["data_events"])
+    seen = set().union(*(verify.found_subjects(case.next_scan(r.id), handler) for r in rules.RULES))
     assert {k for k, again in truth.items() if again} == {k for k in truth if k in seen}
 
 

@@ -18,6 +18,7 @@ from casekit.cases.t5_compliance import rules
 from casekit.cases.t5_compliance.answer import THRESHOLDS, T5Answer
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.profiles import SESSION_EVERY, build_case
+from casekit.cases.t5_compliance.register import filled
 from casekit.errors import AnswerError
 from casekit.html import esc
 from casekit.i18n import LANGS, t
@@ -26,7 +27,6 @@ from casekit.scenario import World, world_for
 from casekit.scenario.catalogs import load_law
 from casekit.widgets.t5_compliance import ANSWER_MIME, T5App, forms
 from casekit.widgets.t5_compliance.charts import bookings_by_month, bookings_svg, months_between
-from casekit.widgets.t5_compliance.findings import complete
 from casekit.widgets.t5_compliance.render import ALL, BREACH, INCOMPLETE
 from casekit.widgets.t5_compliance.scans import short_rows
 
@@ -314,10 +314,10 @@ def test_findings_are_edited_one_or_all_of_a_rule_and_incomplete_ones_marked(app
     p.chosen.value = tuple(breaches)
     p.form["owner"].value = owner
     p.apply_button.click()
-    assert all(complete(case.findings[k]) for k in breaches)
+    assert all(filled(case.findings[k]) for k in breaches)
     assert p.table.value.count(f"background:{INCOMPLETE}") == n - len(breaches)
     p.choose_incomplete_button.click()
-    assert set(p.chosen.value) == {k for k, f in case.findings.items() if not complete(f)}
+    assert set(p.chosen.value) == {k for k, f in case.findings.items() if not filled(f)}
     p.chosen.value = (pay,)
     p.remove_button.click()
     assert pay not in case.findings and len(p.chosen.options) == n - 1

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from casekit.scenario.compliance_next import FixKind, next_month, next_month_truth
+from casekit.scenario.compliance_next import (
+    FixKind,
+    handlers,
+    next_month,
+    next_month_and_truth,
+    next_month_truth,
+    subject_of,
+)
 from casekit.scenario.compliance_pay import payslips_table
 from casekit.scenario.compliance_records import (
     build_data_events,
@@ -57,9 +64,12 @@ __all__ = [
     "ComplianceWorld",
     "FixKind",
     "build_compliance",
+    "handlers",
     "monthly_caps_hh",
     "next_month",
+    "next_month_and_truth",
     "next_month_truth",
+    "subject_of",
     "truth_frame",
 ]
 

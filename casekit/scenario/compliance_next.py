@@ -34,6 +34,7 @@ from casekit.scenario.compliance_seed import (
     three_month_total,
     truth_frame,
 )
+from casekit.scenario.compliance_spec import AD_RULES
 from casekit.scenario.compliance_time import (
     BACKGROUND_CAP_HH,
     Sched,
@@ -43,10 +44,9 @@ from casekit.scenario.compliance_time import (
 )
 from casekit.scenario.rng import stream
 
-__all__ = ["AD_RULES", "FixKind", "next_month", "next_month_truth", "subject_of"]
+__all__ = ["AD_RULES", "FixKind", "handlers", "next_month", "next_month_and_truth", "next_month_truth", "subject_of"]
 
 FixKind = Literal["none", "corrected", "prevented"]
-AD_RULES = ("ad_ground", "ad_pay_range")
 _NEXT_TABLES = ("attendance", "payslips", "data_events", "job_ads_status")
 
 
@@ -55,6 +55,14 @@ def subject_of(rule: str, staff_id: str, ad_id: str, event_id: str, handler: Map
     if rule in AD_RULES:
         return ad_id
     return handler.get(event_id, "") if rule == "data_notice" else staff_id
+
+
+def handlers(*events: pd.DataFrame) -> dict[str, str]:
+    """``event_id -> staff_id`` of the data events in ``events`` (a data event's breach is about its handler)."""
+    out: dict[str, str] = {}
+    for frame in events:
+        out |= dict(zip(frame["event_id"].astype(str), frame["staff_id"].astype(str), strict=True))
+    return out
 
 
 def _fix(fixes: Mapping[Any, str], rule: str, subject: str) -> str:
@@ -84,7 +92,7 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
     draws = stream(seed, "t5-next-recur").random(len(breaches))
     rng = stream(seed, "t5-next-seed")
     events_before = world.tables["data_events"]
-    handler = dict(zip(events_before["event_id"], events_before["staff_id"], strict=True))
+    handler = handlers(events_before)
     index = {str(sid): i for i, sid in enumerate(s.staff_ids)}
     status = dict.fromkeys(world.tables["job_ads"]["ad_id"], "live")
     placed: list[Placed] = []
@@ -163,6 +171,11 @@ def next_month(world: Any, fixes: Mapping[Any, FixKind]) -> dict[str, pd.DataFra
     """The fourth month's ``attendance``, ``payslips``, ``data_events`` and ``job_ads_status`` of ``world`` (a
     :class:`~casekit.scenario.world.World`) under the register's ``fixes``; deterministic from the world's seed."""
     return _next(world, fixes)[0]
+
+
+def next_month_and_truth(world: Any, fixes: Mapping[Any, FixKind]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """:func:`next_month` and :func:`next_month_truth` from one simulation of the month."""
+    return _next(world, fixes)
 
 
 def next_month_truth(world: Any, fixes: Mapping[Any, FixKind]) -> pd.DataFrame:

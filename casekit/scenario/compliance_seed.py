@@ -28,6 +28,7 @@ import pandas as pd
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.compliance_pay import PayLaw, base_pay, pay_law, person_month_amount, round_half_up, wage
 from casekit.scenario.compliance_records import Mark
+from casekit.scenario.compliance_spec import PAY_RULES
 from casekit.scenario.compliance_time import (
     ANNUAL,
     HOLIDAY,
@@ -64,7 +65,6 @@ PEOPLE_RULES = T5_RULES[:8]
 #: the rules whose seed needs a person paid monthly (full-time, 8 h days) / by the hour
 FULL_TIME = {"daily_hours", "monthly_overtime", "three_month_overtime", "rest_days", "break", "minimum_wage_monthly"}
 HOURLY = {"minimum_wage_hourly"}
-PAY_RULES = ("overtime_pay", "minimum_wage_monthly", "minimum_wage_hourly")
 TRUTH_COLUMNS = ["rule", "staff_id", "date", "month", "ad_id", "event_id", "back_pay", "boundary", "rows"]
 
 

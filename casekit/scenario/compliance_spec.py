@@ -36,6 +36,10 @@ RuleId = Literal[
 ]
 #: T5's breach rules, in the rule library's order (ids fixed by the T5 design); the people rules come first
 T5_RULES: tuple[str, ...] = get_args(RuleId)
+#: the rules by what they concern: hours and rest (勞基法 §32 §35 §36), pay (§21 §24), job ads (就服法 §5)
+HOURS_RULES: tuple[str, ...] = T5_RULES[:5]
+PAY_RULES: tuple[str, ...] = T5_RULES[5:8]
+AD_RULES: tuple[str, ...] = T5_RULES[8:10]
 
 
 class Seeded(_Model):

@@ -268,28 +268,38 @@ class T5Case(Case[T5Answer]):
 
     def update_findings(self, keys: Iterable[tuple[str, ...]], **fields: Any) -> None:
         """Set register fields (owner, due, root cause, ...) on the findings with ``keys``."""
-        chosen = set(keys)
-        items = [f.model_copy(update=fields) if k in chosen else f for k, f in self.findings.items()]
-        ran = self.next_month_run and set(fields) <= {"verification"}  # verifying does not change the register
+        self.update_each({k: fields for k in keys})
+
+    def update_each(self, changes: Mapping[tuple[str, ...], Mapping[str, Any]]) -> None:
+        """Set each finding's own register fields (``key -> fields``), validated and adopted at once."""
+        items = [f.model_copy(update=dict(changes[k])) if k in changes else f for k, f in self.findings.items()]
+        edited = {name for fields in changes.values() for name in fields}
+        ran = self.next_month_run and edited <= {"verification"}  # verifying does not change the register
         self.set_findings([f.model_dump() for f in items])
         self.next_month_run = ran
 
     # ------------------------------------------------------------------------------------- next month
+    def _register_key(self) -> tuple[Any, ...]:
+        """What the next month depends on: each finding and what its entry does to it."""
+        return tuple((finding_key(f), f.rectification, f.prevention) for f in self.findings.values())
+
     def run_next_month(self) -> Mapping[str, pd.DataFrame]:
         """The world's fourth month under the register as it stands (the rectifications and preventive actions)."""
         found = list(self.findings.values())
         if not found:
             raise UsageError(t("t5.no_findings", self.lang))
-        key = ("next", tuple((finding_key(f), f.rectification, f.prevention) for f in found))
-        month = self._memo.get(key, lambda: verify.next_month_of(self.world, found))
+        month = self._memo.get(("next", self._register_key()), lambda: verify.next_month_of(self.world, found))
         self.next_month_run = True
         return month
 
     def next_scan(self, rule: str) -> pd.DataFrame:
         """The rule library on the next month's records, with the candidate's figures: what falls in that month."""
         rules.rule(rule, self.lang)
-        records = verify.next_records(self.world, self.run_next_month())
-        found = rules.detect(rule, records, self._law(rule))
+        month = self.run_next_month()
+        register_key = self._register_key()
+        records = self._memo.get(("next_records", register_key), lambda: verify.next_records(self.world, month))
+        key = ("next_scan", register_key, rule, tuple(sorted(self.thresholds.items())))
+        found = self._memo.get(key, lambda: rules.detect(rule, records, self._law(rule)))
         return verify.in_next_month(found, self.today().isoformat())
 
     # --------------------------------------------------------------------------------------------- answer
@@ -299,7 +309,7 @@ class T5Case(Case[T5Answer]):
         return Reported(findings=len(found), back_pay_total=total, sessions=len(self.sessions))
 
     def checklist(self) -> list[ChecklistItem]:
-        complete = bool(self.findings) and all(f.owner and f.due and f.root_cause for f in self.findings.values())
+        complete = bool(self.findings) and all(register.filled(f) for f in self.findings.values())
         verified = self.next_month_run and all(f.verification != "not_checked" for f in self.findings.values())
         return [
             ChecklistItem("candidate.check_t5_framework", bool(self.framework)),

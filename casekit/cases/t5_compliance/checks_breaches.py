@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from casekit.cases.t5_compliance import register, verify
-from casekit.cases.t5_compliance.answer import finding_key
+from casekit.cases.t5_compliance.answer import Finding, finding_key
 from casekit.cases.t5_compliance.checks_base import (
     CHECKS,
     doc,
@@ -29,6 +29,11 @@ from casekit.cases.t5_compliance.checks_base import (
 from casekit.rubric.checks import CheckContext, CheckOutcome
 
 __all__ = ["CHECKS"]
+
+
+def _named(f: Finding) -> str:
+    """A finding in a check's evidence: its rule and what it is about (person, ad or event, month)."""
+    return " ".join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p)
 
 
 def _share(part: int, whole: int) -> str:
@@ -63,7 +68,7 @@ def breaches_precision(context: CheckContext, params: Mapping[str, Any]) -> Chec
     claimed = len(m.found) + len(m.false)
     precision = len(m.found) / claimed if claimed else 0.0
     met = claimed > 0 and precision >= float(params.get("min_precision", 0.9))
-    false = [" ".join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p) for f in m.false]
+    false = [_named(f) for f in m.false]
     evidence = {"claimed": claimed, "true": len(m.found), "precision": round(precision, 4), "false": false[:50]}
     return outcome(
         met,
@@ -133,11 +138,7 @@ def register_complete(context: CheckContext, params: Mapping[str, Any]) -> Check
     a root cause of ``min_cause`` characters, and the rectification and preventive action that fit its rule."""
     review = register_review(context, int(params.get("within_days", 30)), int(params.get("min_cause", 10)))
     findings = doc(context).findings
-    problems = [
-        f"{' '.join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p)}: {'/'.join(lacks)}"
-        for f, lacks in zip(findings, review.lacks, strict=True)
-        if lacks
-    ]
+    problems = [f"{_named(f)}: {'/'.join(lacks)}" for f, lacks in zip(findings, review.lacks, strict=True) if lacks]
     evidence = {
         "entries": len(findings),
         "today": review.today.isoformat(),

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
-from casekit.cases.t5_compliance import framework, register, rules, training
+from casekit.cases.t5_compliance import framework, register, rules, training, verify
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_law
+from casekit.scenario.compliance import handlers
 
 __all__ = ["ASSESSOR_VIEW", "FLAW_TARGETS", "PROFILES", "build_case"]
 
@@ -105,10 +104,9 @@ def _findings(case: T5Case, profile: str) -> None:
             prevention=register.PREVENTION[r.id],
             preventive_note=t(f"t5profile.prevent_{r.id}", case.lang),
         )
-    handler = dict(zip(case.world.data_events["event_id"], case.world.data_events["staff_id"], strict=True))
-    for key, f in list(case.findings.items()):
-        owner = owners.get(f.staff_id or handler.get(f.event_id, ""), owners[""])
-        case.update_findings([key], owner=owner)
+    keys = list(case.findings)
+    subjects = verify.subjects(case.world, case.findings.values())
+    case.update_each({k: {"owner": owners.get(who, owners[""])} for k, (_, who) in zip(keys, subjects, strict=True)})
     if profile == "wrong_rate":
         flat = {**figures, "premium_after_two_hours": figures["premium_first_two_hours"]}
         case.set_thresholds(flat)
@@ -116,29 +114,22 @@ def _findings(case: T5Case, profile: str) -> None:
             k: case.back_pay(f.rule, f.staff_id, f.month) for k, f in case.findings.items() if f.rule == "overtime_pay"
         }
         case.set_thresholds(figures)
-        for key, amount in owed.items():
-            case.update_findings([key], back_pay=amount)
+        case.update_each({k: {"back_pay": amount} for k, amount in owed.items()})
     if profile == "competent":
-        for key, f in list(case.findings.items()):
-            case.update_findings([key], rows=f.rows[:1])
+        case.update_each({k: {"rows": f.rows[:1]} for k, f in case.findings.items()})
     if profile == "no_owner":
-        first = sorted(case.findings)[0]
-        case.update_findings([first], owner="")
+        case.update_findings([sorted(case.findings)[0]], owner="")
 
 
 def _verify(case: T5Case) -> None:
     """Run the next month, scan it with every rule and record, per entry, whether its breach came back."""
-    events = pd.concat([case.world.data_events, case.run_next_month()["data_events"]])
-    handler = dict(zip(events["event_id"], events["staff_id"], strict=True))
-    again: set[tuple[str, str]] = set()
-    for r in rules.RULES:
-        found = case.next_scan(r.id)
-        for row in found.itertuples(index=False):
-            event_staff = handler.get(str(row.event_id), "")
-            again.add((r.id, register.subject(r.id, str(row.staff_id), str(row.ad_id), event_staff)))
-    for key, f in list(case.findings.items()):
-        who = register.subject(f.rule, f.staff_id, f.ad_id, handler.get(f.event_id, ""))
-        case.update_findings([key], verification="recurred" if (f.rule, who) in again else "held")
+    events = case.run_next_month()["data_events"]
+    handler = handlers(case.world.data_events, events)
+    again = set().union(*(verify.found_subjects(case.next_scan(r.id), handler) for r in rules.RULES))
+    subjects = verify.subjects(case.world, case.findings.values(), events)
+    verdicts = {k: {"verification": "recurred" if (f.rule, who) in again else "held"}
+                for k, (f, who) in zip(list(case.findings), subjects, strict=True)}  # fmt: skip
+    case.update_each(verdicts)
 
 
 def build_case(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Final, Literal
+from typing import Final
 
 from casekit.cases.t5_compliance.answer import Finding
+from casekit.scenario.compliance import FixKind
+from casekit.scenario.compliance_spec import AD_RULES, HOURS_RULES, PAY_RULES
 
 __all__ = [
     "AD_RULES",
@@ -22,18 +24,13 @@ __all__ = [
     "PREVENTION",
     "RECTIFICATION",
     "FixKind",
+    "filled",
     "fix_kind",
     "fixes",
-    "subject",
     "today",
     "window",
 ]
 
-FixKind = Literal["none", "corrected", "prevented"]
-
-HOURS_RULES: Final = ("daily_hours", "monthly_overtime", "three_month_overtime", "rest_days", "break")
-PAY_RULES: Final = ("overtime_pay", "minimum_wage_monthly", "minimum_wage_hourly")
-AD_RULES: Final = ("ad_ground", "ad_pay_range")
 
 #: the rectification that puts one breach of each rule right
 RECTIFICATION: Final = {
@@ -66,6 +63,12 @@ def today(first_month: str) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def filled(finding: Finding) -> bool:
+    """Whether a register entry has been filled in: an owner, a due date and a root cause (what the candidate's
+    checklist and register ask for; the rubric then judges whether they are the right ones)."""
+    return bool(finding.owner and finding.due and finding.root_cause.strip())
+
+
 def fix_kind(finding: Finding) -> FixKind:
     """What ``finding``'s register entry does to the breach: ``prevented`` when the rectification and the preventive
     action both fit the rule, ``corrected`` when only the rectification does, else ``none``. (Whether the back pay
@@ -73,14 +76,6 @@ def fix_kind(finding: Finding) -> FixKind:
     if finding.rectification != RECTIFICATION[finding.rule]:
         return "none"
     return "prevented" if finding.prevention == PREVENTION[finding.rule] else "corrected"
-
-
-def subject(rule: str, staff_id: str, ad_id: str, event_staff: str = "") -> str:
-    """Who or what a breach of ``rule`` is about, as the next month knows it: the ad for an ad rule, the person
-    (for a data event, the person who handled it) for every other."""
-    if rule in AD_RULES:
-        return ad_id
-    return staff_id or event_staff
 
 
 def fixes(items: Iterable[tuple[str, str, FixKind]]) -> dict[tuple[str, str], FixKind]:

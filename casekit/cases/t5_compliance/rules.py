@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from casekit.cases.t5_compliance import pay
+from casekit.cases.t5_compliance import pay, tools
 from casekit.cases.t5_compliance.measures import CANDIDATE_COLUMNS, COLUMNS, KEY, MEASURES, empty
 from casekit.cases.t5_compliance.records import Records, text
 from casekit.errors import UsageError
@@ -136,18 +136,8 @@ def thresholds(law: Mapping[str, Any], year: int | None = None) -> dict[str, flo
     """The law's figures by the names a candidate states them (the answer's ``thresholds``); the minimum wage of
     ``year`` when given."""
     first, after = pay.multipliers(law)["workday", "monthly"]
-    out = {
-        "daily_max_hours": float(pay.figure(law, "overtime.daily_max_total_hours")),
-        "monthly_cap": float(pay.figure(law, "overtime.monthly_cap_hours")),
-        "monthly_cap_consented": float(pay.figure(law, "overtime.monthly_cap_hours_agreed")),
-        "three_month_cap": float(pay.figure(law, "overtime.three_month_cap_hours")),
-        "max_consecutive_days": float(pay.figure(law, "rest_days.max_consecutive_days")),
-        "break_after_hours": float(pay.figure(law, "breaks.after_hours")),
-        "break_minutes": float(pay.figure(law, "breaks.minutes")),
-        "ad_pay_threshold": float(pay.figure(law, "job_ad_pay_disclosure_threshold")),
-        "premium_first_two_hours": float(first),
-        "premium_after_two_hours": float(after),
-    }
+    out = {name: float(pay.figure(law, path)) for name, path in tools.PATHS.items()}
+    out |= {"premium_first_two_hours": float(first), "premium_after_two_hours": float(after)}
     if year is not None:
         wage = pay.minimum_wage(law, year)
         out["minimum_wage_monthly"] = float(wage["monthly"])

@@ -12,7 +12,7 @@ from typing import Any, Final
 from casekit.errors import UsageError
 from casekit.i18n import t
 
-__all__ = ["NEEDS", "law_from", "missing_figures"]
+__all__ = ["NEEDS", "PATHS", "law_from", "missing_figures"]
 
 #: the figures (the answer's ``thresholds``) each rule needs from the candidate
 NEEDS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -28,8 +28,9 @@ NEEDS: Final[Mapping[str, tuple[str, ...]]] = {
     "ad_pay_range": ("ad_pay_threshold",),
     "data_notice": (),
 }
-#: where each figure sits in law.yaml (a dotted path)
-_PATHS: Final = {
+#: where each figure sits in law.yaml (a dotted path); the minimum wage (by year) and the §24 premiums (by day type
+#: and pay basis) are placed by :func:`law_from`
+PATHS: Final = {
     "daily_max_hours": "overtime.daily_max_total_hours",
     "monthly_cap": "overtime.monthly_cap_hours",
     "monthly_cap_consented": "overtime.monthly_cap_hours_agreed",
@@ -65,7 +66,7 @@ def law_from(
     if lacking:
         raise UsageError(t("t5.figures_needed", lang, rule=rule, figures=", ".join(lacking)))
     law = copy.deepcopy(dict(base))
-    for name, path in _PATHS.items():
+    for name, path in PATHS.items():
         if name in figures:
             _set(law, path, figures[name])
     wage = {y: dict(law.get("minimum_wage", {}).get(y, {})) for y in years}

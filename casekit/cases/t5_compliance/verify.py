@@ -16,20 +16,30 @@ import pandas as pd
 from casekit.cases.t5_compliance import register
 from casekit.cases.t5_compliance.answer import Finding
 from casekit.scenario import World
-from casekit.scenario.compliance import next_month, next_month_truth
+from casekit.scenario.compliance import FixKind, handlers, next_month, next_month_and_truth, subject_of
 
-__all__ = ["NextMonth", "fixes_of", "in_next_month", "next_month_of", "next_records", "recurred", "subjects"]
+__all__ = [
+    "NextMonth",
+    "fixes_of",
+    "found_subjects",
+    "in_next_month",
+    "next_month_of",
+    "next_records",
+    "recurred",
+    "subjects",
+]
 
 NextMonth = Mapping[str, pd.DataFrame]
 
 
-def subjects(world: World, findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
-    """Each finding with its subject (the person, or the ad; a data event's handler)."""
-    handler = dict(zip(world.data_events["event_id"], world.data_events["staff_id"], strict=True))
-    return [(f, register.subject(f.rule, f.staff_id, f.ad_id, handler.get(f.event_id, ""))) for f in findings]
+def subjects(world: World, findings: Iterable[Finding], *events: pd.DataFrame) -> list[tuple[Finding, str]]:
+    """Each finding with its subject (the person, or the ad; a data event's handler, from the world's events and
+    ``events``)."""
+    handler = handlers(world.data_events, *events)
+    return [(f, subject_of(f.rule, f.staff_id, f.ad_id, f.event_id, handler)) for f in findings]
 
 
-def fixes_of(world: World, findings: Iterable[Finding]) -> dict[tuple[str, str], register.FixKind]:
+def fixes_of(world: World, findings: Iterable[Finding]) -> dict[tuple[str, str], FixKind]:
     """``(rule, subject) -> none | corrected | prevented``: what the register's entries do to each breach."""
     return register.fixes((f.rule, who, register.fix_kind(f)) for f, who in subjects(world, findings))
 
@@ -40,17 +50,17 @@ def next_month_of(world: World, findings: Iterable[Finding]) -> NextMonth:
     return month
 
 
+def found_subjects(found: pd.DataFrame, handler: Mapping[str, str]) -> set[tuple[str, str]]:
+    """``(rule, subject)`` of every breach in ``found`` (the rule library's or the truth's columns)."""
+    columns = (found[c].astype(str) for c in ("rule", "staff_id", "ad_id", "event_id"))
+    return {(r, subject_of(r, s, a, e, handler)) for r, s, a, e in zip(*columns, strict=True)}
+
+
 def recurred(world: World, findings: Iterable[Finding]) -> dict[tuple[str, str], bool]:
     """``(rule, subject) -> whether it recurred`` in the fourth month, from the world, for every finding."""
     found = list(findings)
-    truth = next_month_truth(world, fixes_of(world, found))
-    handler = dict(zip(world.data_events["event_id"], world.data_events["staff_id"], strict=True))
-    month = next_month_of(world, found)
-    handler |= dict(zip(month["data_events"]["event_id"], month["data_events"]["staff_id"], strict=True))
-    again = {
-        (r, register.subject(r, s, a, handler.get(e, "")))
-        for r, s, a, e in zip(truth["rule"], truth["staff_id"], truth["ad_id"], truth["event_id"], strict=True)
-    }
+    month, truth = next_month_and_truth(world, fixes_of(world, found))
+    again = found_subjects(truth, handlers(world.data_events, month["data_events"]))
     return {(f.rule, who): (f.rule, who) in again for f, who in subjects(world, found)}
 
 

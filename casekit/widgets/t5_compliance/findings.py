@@ -15,7 +15,7 @@ import pandas as pd
 from casekit.cases.t5_compliance import rules
 from casekit.cases.t5_compliance.answer import PREVENTIONS, RECTIFICATIONS, SEVERITIES, Finding
 from casekit.cases.t5_compliance.case import T5Case
-from casekit.cases.t5_compliance.register import OWNER_ROLES
+from casekit.cases.t5_compliance.register import OWNER_ROLES, filled
 from casekit.errors import CasekitError
 from casekit.i18n import t
 from casekit.widgets.panel import Panel
@@ -33,7 +33,7 @@ from casekit.widgets.t5_compliance.render import (
     title,
 )
 
-__all__ = ["COLUMNS", "RegisterPanel", "complete", "in_order", "register_frame"]
+__all__ = ["COLUMNS", "RegisterPanel", "in_order", "register_frame"]
 
 Key = tuple[str, ...]
 #: the register's columns, as the table shows them
@@ -55,11 +55,6 @@ COLUMNS = (
 _FIELDS = ("severity", "root_cause", "owner", "due", "rectification", "back_pay", "prevention", "preventive_note")
 _WIDE = {"description_width": "initial"}
 _TEXT_CHARS = 60
-
-
-def complete(f: Finding) -> bool:
-    """Whether a register entry has what the register needs: an owner, a due date and a root cause."""
-    return bool(f.owner and f.due and f.root_cause.strip())
 
 
 def _short(text: str) -> str:
@@ -181,7 +176,7 @@ class RegisterPanel(Panel):
             self.summary.value = message_html(t("t5widgets.register_empty", lang))
             self.table.value = ""
             return
-        done = [complete(f) for f in items]
+        done = [filled(f) for f in items]
         frame = register_frame(items, self.owner_names)
         open_ = len(items) - sum(done)
         total = sum(f.back_pay or 0 for f in items)
@@ -201,7 +196,7 @@ class RegisterPanel(Panel):
 
     def choose_incomplete(self) -> int:
         """Choose every finding whose entry is incomplete."""
-        keys = tuple(k for k, f in self.case.findings.items() if not complete(f))
+        keys = tuple(k for k, f in self.case.findings.items() if not filled(f))
         self.chosen.value = keys
         return len(keys)
 
