@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from profile_checks import not_met
 
-from casekit.cases.t5_compliance import rules, verify
+from casekit.cases.t5_compliance import register, rules, verify
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.kind import KIND
 from casekit.cases.t5_compliance.profiles import build_case
@@ -70,6 +70,11 @@ def _register_fields(case: T5Case) -> dict[str, Any]:
         "rectification": "schedule_fixed",
         "prevention": "roster_rule",
     }
+
+
+def _only_the_hours_rules_scanned(case: T5Case) -> None:
+    """The roster checked, the payroll, the ads and the call records never looked at."""
+    case.set_findings([f for f in case.findings.values() if f.rule in register.HOURS_RULES])
 
 
 def _every_obligation_listed(case: T5Case) -> None:
@@ -132,6 +137,7 @@ SHORTCUTS: dict[str, tuple[Callable[[T5Case], None], str]] = {
     "every row near a line reported, at the line too": (_everything_near_the_lines, "T5-C07"),
     "the consented cap for every month": (_the_consented_cap_for_every_month, "T5-C07"),
     "last year's hourly minimum wage": (_last_years_minimum_wage, "T5-C07"),
+    "only the hours rules scanned": (_only_the_hours_rules_scanned, "T5-C05"),
     "every obligation of the catalog listed": (_every_obligation_listed, "T5-C01"),
     "the staff list proves everything": (_the_staff_list_proves_everything, "T5-C02"),
     "a recurrence of three years": (_recurrence_of_three_years, "T5-C03"),
