@@ -164,7 +164,10 @@ def test_payslips_follow_the_days_and_the_background_is_paid_to_the_dollar(org: 
     slips = w.payslips.set_index(["staff_id", "month"])
     assert (slips[["normal_hours", "overtime_hours"]] == sums.reindex(slips.index, fill_value=0.0)).all().all()
     assert (slips["gross_paid"] == slips["base_paid"] + slips["overtime_paid"]).all()
-    assert len(slips) == len(w.staff) * 3  # everybody employed in every month of the window
+    gone = dict(zip(w.tables["separations"]["staff_id"], w.tables["separations"]["last_day"], strict=True))
+    months_of = {sid: [m for m in window_months(w.spec) if m <= gone.get(sid, "9999")[:7]]
+                 for sid in w.staff["staff_id"]}  # fmt: skip
+    assert len(slips) == sum(map(len, months_of.values()))  # everybody paid for every month they were employed in
     unpaid = w.leave[w.leave["leave_type"] == "personal"].assign(month=lambda x: x["date"].str.slice(0, 7))
     counts = unpaid.groupby(["staff_id", "month"]).size().reindex(slips.index, fill_value=0)
     assert (slips["unpaid_leave_days"] == counts).all()
@@ -173,7 +176,9 @@ def test_payslips_follow_the_days_and_the_background_is_paid_to_the_dollar(org: 
     for s in w.payslips.itertuples():
         hired = dt.date.fromisoformat(w.staff.set_index("staff_id").at[s.staff_id, "hire_date"])
         first = dt.date.fromisoformat(f"{s.month}-01")
-        assert s.days_employed == days_in_month(s.month) - max(0, (hired - first).days)
+        last = dt.date.fromisoformat(gone.get(s.staff_id, "9999-12-31"))
+        after = max(0, (dt.date.fromisoformat(f"{s.month}-{days_in_month(s.month)}") - last).days)
+        assert s.days_employed == days_in_month(s.month) - max(0, (hired - first).days) - after
         if (s.staff_id, s.month) in seeded:
             continue
         assert s.rate == base[s.staff_id]
@@ -183,6 +188,42 @@ def test_payslips_follow_the_days_and_the_background_is_paid_to_the_dollar(org: 
         else:
             floor = floor_of(s.month, s.days_employed, s.unpaid_leave_days)
             assert s.base_paid == max(floor, floor_of(s.month, s.days_employed, s.unpaid_leave_days, s.rate))
+
+
+@pytest.mark.parametrize(("org", "seed"), CASES)
+def test_leavers_end_in_the_window_at_the_turnover_rate_and_their_last_month_is_partial(org: str, seed: int) -> None:
+    w = world(org, seed)
+    sep = w.tables["separations"]
+    window = window_months(w.spec)
+    assert len(sep) == max(2, round(w.spec.turnover.annual_rate * len(w.staff) * 3 / 12))
+    assert sep["staff_id"].is_unique and set(sep["staff_id"]) <= set(w.staff["staff_id"])
+    roles = w.staff.set_index("staff_id").loc[sep["staff_id"], "role"]
+    assert set(roles) <= {"agent", "senior_agent"}
+    for sid, last in zip(sep["staff_id"], sep["last_day"], strict=True):
+        day = dt.date.fromisoformat(last)
+        assert last[:7] in window and day.weekday() < 5 and day.day < days_in_month(last[:7])
+        assert (w.attendance.loc[w.attendance["staff_id"] == sid, "date"] <= last).all()
+        assert (w.leave.loc[w.leave["staff_id"] == sid, "date"] <= last).all()
+        slip = w.payslips[(w.payslips["staff_id"] == sid) & (w.payslips["month"] == last[:7])]
+        assert int(slip["days_employed"].iloc[0]) == day.day  # the last month counts the days up to the last
+        assert not ((w.payslips["staff_id"] == sid) & (w.payslips["month"] > last[:7])).any()
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_a_minimum_wage_decoy_on_a_partial_month_is_under_the_whole_months_minimum_and_no_breach(org: str) -> None:
+    """The floor of a leaver's last month is prorated by the days employed: a check against the whole month's
+    minimum wage flags the decoy; the rule library (and the truth) does not."""
+    w = world(org, 7)
+    decoys = w.truth["compliance_decoys"]
+    mine = w.payslips.merge(decoys[decoys["rule"] == "minimum_wage_monthly"][["staff_id", "month"]])
+    partial = mine[mine["days_employed"] < mine["month"].map(days_in_month)]
+    assert len(partial) >= 1
+    wage = load_law()["minimum_wage"]
+    assert (partial["base_paid"] < partial["month"].map(lambda m: wage[int(m[:4])]["monthly"])).all()
+    breaches = w.truth["compliance_breaches"]
+    boundary = breaches[(breaches["rule"] == "minimum_wage_monthly") & breaches["boundary"]]
+    slips = w.payslips.merge(boundary[["staff_id", "month"]])
+    assert (slips["days_employed"] < slips["month"].map(days_in_month)).any()  # and one breach just past it
 
 
 @pytest.mark.parametrize(("org", "seed"), CASES)

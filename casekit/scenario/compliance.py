@@ -3,7 +3,8 @@ counts and at every rule's line, and (hidden truth) which records are breaches a
 
 Tables (:data:`T5_TABLES`): ``attendance`` and ``leave`` (:mod:`~casekit.scenario.compliance_time`),
 ``overtime_consent``, ``job_ads``, ``data_events`` and ``reg_training``
-(:mod:`~casekit.scenario.compliance_records`), ``payslips`` (:mod:`~casekit.scenario.compliance_pay`). Truth:
+(:mod:`~casekit.scenario.compliance_records`), ``payslips`` (:mod:`~casekit.scenario.compliance_pay`),
+``separations`` (the window's leavers, whose last month is a partial one; :func:`window_leavers`). Truth:
 ``compliance_breaches`` and ``compliance_decoys`` (:data:`TRUTH_COLUMNS`), built by the seeding itself
 (:mod:`~casekit.scenario.compliance_seed`), never by running the rule library: the test that the library finds
 exactly this truth is the cross-check between two implementations.
@@ -54,7 +55,15 @@ from casekit.scenario.compliance_seed import (
     three_month_total,
     truth_frame,
 )
-from casekit.scenario.compliance_time import Sched, attendance_table, build_schedule, leave_table, window_months
+from casekit.scenario.compliance_time import (
+    Sched,
+    attendance_table,
+    build_schedule,
+    leave_table,
+    window_leavers,
+    window_months,
+    with_last_day,
+)
 from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec
 
@@ -73,7 +82,16 @@ __all__ = [
     "truth_frame",
 ]
 
-T5_TABLES = ("attendance", "leave", "overtime_consent", "payslips", "job_ads", "data_events", "reg_training")
+T5_TABLES = (
+    "attendance",
+    "leave",
+    "overtime_consent",
+    "payslips",
+    "job_ads",
+    "data_events",
+    "reg_training",
+    "separations",
+)
 
 
 @dataclass(frozen=True)
@@ -94,11 +112,22 @@ def _plan(spec: OrgSpec) -> list[tuple[str, str, int]]:
 def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator) -> list[Placed]:
     caps = monthly_caps_hh(spec, 1, len(s.months))
     order = rng.permutation(len(s.staff_ids))
-    whole = s.employed[order, 0]  # employed from the window's first day
+    whole = s.employed[order, 0] & s.employed[order, -1]  # employed from the window's first day to its last
+    leaver = s.employed[order, 0] & ~s.employed[order, -1]
+    last_month = s.month[len(s.dates) - 1 - np.argmax(s.employed[order, ::-1], axis=1)]
     part = s.part[order]
     free = np.ones(len(order), dtype=bool)
     placed: list[Placed] = []
     for rule, kind, i in _plan(spec):
+        if rule == "minimum_wage_monthly" and kind != "beyond" and i == 0 and (free & leaver & ~part).any():
+            # the first decoy and boundary on a leaver's last, partial month: the floor is prorated by the days
+            # employed, so the decoy is under the whole month's minimum wage and still no breach
+            j = int(np.flatnonzero(free & leaver & ~part)[0])
+            got = place(rule, kind, s, int(order[j]), rng, i, caps, int(last_month[j]))
+            if got is not None:
+                free[j] = False
+                placed.append(got)
+                continue
         three = None
         if rule == "three_month_overtime":
             three = three_month_split(three_month_total(kind, rng), [c - 2 for c in caps])
@@ -118,7 +147,8 @@ def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator) -> list[Plac
 def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame) -> ComplianceWorld:
     """T5's seven tables and two truth tables for ``staff`` (the world's staff table)."""
     window = window_months(spec)
-    s = build_schedule(spec, seed, staff, window, "t5-time")
+    separations = window_leavers(spec, seed, staff, window)
+    s = build_schedule(spec, seed, with_last_day(staff, separations), window, "t5-time")
     placed = _seed_people(spec, s, stream(seed, "t5-seed"))
     base = staff.set_index("staff_id").loc[s.staff_ids, "base_pay"].to_numpy(dtype=np.int64)
     rates = np.repeat(base[:, None], len(window), axis=1)
@@ -142,6 +172,7 @@ def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame) -> Complianc
         "job_ads": ads,
         "data_events": events,
         "reg_training": build_reg_training(spec, seed, staff, start),
+        "separations": separations,
     }
     truth = {"compliance_breaches": truth_frame(marks, False), "compliance_decoys": truth_frame(marks, True)}
     return ComplianceWorld(tables, truth)

@@ -41,6 +41,7 @@ from casekit.scenario.compliance_time import (
     attendance_table,
     build_schedule,
     window_months,
+    with_last_day,
 )
 from casekit.scenario.rng import stream
 
@@ -87,7 +88,8 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
     cap = monthly_caps_hh(spec, 4, 1)[0]
     consented = 4 in spec.compliance.consent_months
     limit = np.clip(three_cap - 4 - prior, 0, BACKGROUND_CAP_HH) if consented else np.full(len(ids), BACKGROUND_CAP_HH)
-    s = build_schedule(spec, seed, staff, [month], "t5-next-time", limit)
+    gone = world.tables.get("separations", pd.DataFrame(columns=["staff_id", "last_day"]))
+    s = build_schedule(spec, seed, with_last_day(staff, gone), [month], "t5-next-time", limit)
     breaches = world.truth["compliance_breaches"]
     draws = stream(seed, "t5-next-recur").random(len(breaches))
     rng = stream(seed, "t5-next-seed")

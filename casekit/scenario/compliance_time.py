@@ -4,11 +4,15 @@ seeded breach or decoy gives a day or a month, and the ``attendance`` and ``leav
 - **Window**: three calendar months from the first day of the month of ``spec.start_date``, and the fourth (the next
   month) on demand. A day's type: Monday to Friday ``workday``, Saturday ``rest_day`` (休息日), Sunday
   ``regular_leave`` (例假), a national holiday of law.yaml's ``holidays`` ``holiday``.
-- **Background**: everybody employed (``hire_date <= day``) works their workdays from their shift's start, clocking
-  in a few minutes either side (full-timers 8 h with a 60-minute break, part-timers 4 h with none); takes leave at
-  the spec's absence rate; now and then stays 0.5-2 h longer (full-timers) or works a Saturday or a holiday (a whole
-  shift, every hour overtime); never a Sunday. No person-month has more than :data:`BACKGROUND_CAP_HH` half-hours of
-  overtime, well inside every cap: the background is compliant with margin.
+- **Leavers** (:func:`window_leavers`): frontline people whose employment ends in the window, as many as the spec's
+  annual turnover rate gives for its months (at least two), each on a workday that is not the last of its month, so
+  their last month is a partial one (table ``separations``; their payslip's ``days_employed`` is short).
+- **Background**: everybody employed (``hire_date <= day``, and ``day <= last_day`` for a leaver) works their
+  workdays from their shift's start, clocking in a few minutes either side (full-timers 8 h with a 60-minute
+  break, part-timers 4 h with none); takes leave at the spec's absence rate; now and then stays 0.5-2 h longer
+  (full-timers) or works a Saturday or a holiday (a whole shift, every hour overtime); never a Sunday. No
+  person-month has more than :data:`BACKGROUND_CAP_HH` half-hours of overtime, well inside every cap: the
+  background is compliant with margin.
 
 Hours are whole half-hours (``hh``) and times whole minutes throughout, so the attendance invariant is exact.
 """
@@ -42,7 +46,9 @@ __all__ = [
     "leave_table",
     "plain_month",
     "set_day",
+    "window_leavers",
     "window_months",
+    "with_last_day",
 ]
 
 DAY_TYPES = ("workday", "rest_day", "regular_leave", "holiday")
@@ -62,6 +68,32 @@ def window_months(spec: OrgSpec, n: int = 3) -> list[str]:
     """The window's months ``YYYY-MM`` from the month of ``start_date`` (``n=4``: with the next month)."""
     index = spec.start_date.year * 12 + spec.start_date.month - 1
     return [f"{(index + i) // 12:04d}-{(index + i) % 12 + 1:02d}" for i in range(n)]
+
+
+def window_leavers(spec: OrgSpec, seed: int, staff: pd.DataFrame, window: list[str]) -> pd.DataFrame:
+    """``separations`` (``staff_id, last_day``): the frontline people hired before the window whose employment ends
+    in it, ``round(annual turnover rate x headcount x months / 12)`` of them (at least two where there are people),
+    each on a workday at least a week into the window and not the last day of its month; by ``staff_id``."""
+    rng = stream(seed, "t5-leavers")
+    first = dt.date.fromisoformat(f"{window[0]}-01")
+    frontline = staff[staff["role"].isin(["agent", "senior_agent"]) & (staff["hire_date"] < first.isoformat())]
+    ids = np.sort(frontline["staff_id"].to_numpy(dtype=object))
+    want = max(2, round(spec.turnover.annual_rate * len(staff) * len(window) / 12))
+    days = [first + dt.timedelta(i) for i in range(7, sum(months.days_in_month(m) for m in window))]
+    holidays = _holidays({d.year for d in days})
+    last = [d for d in days if d.weekday() < 5 and d.isoformat() not in holidays
+            and (d + dt.timedelta(1)).month == d.month]  # fmt: skip
+    chosen = np.sort(rng.choice(len(ids), size=min(want, len(ids)), replace=False)) if len(ids) else np.zeros(0, int)
+    on = rng.integers(0, len(last), len(chosen))
+    return pd.DataFrame(
+        {"staff_id": ids[chosen].astype(object), "last_day": [last[i].isoformat() for i in on]},
+        columns=["staff_id", "last_day"],
+    )
+
+
+def with_last_day(staff: pd.DataFrame, separations: pd.DataFrame) -> pd.DataFrame:
+    """``staff`` with each leaver's ``last_day`` from ``separations`` (NaN for everybody else)."""
+    return staff.merge(separations[["staff_id", "last_day"]], on="staff_id", how="left", validate="one_to_one")
 
 
 def _holidays(years: set[int]) -> set[str]:
@@ -125,6 +157,9 @@ def build_schedule(
     n, n_days = len(staff), len(days)
     part = (staff["pay_basis"] == "hourly").to_numpy()
     employed = staff["hire_date"].to_numpy(dtype=object)[:, None] <= dates[None, :]
+    if "last_day" in staff.columns:  # a leaver (T5's separations): employed up to and including the last day
+        last = staff["last_day"].fillna("9999-12-31").to_numpy(dtype=object)
+        employed &= dates[None, :] <= last[:, None]
     # every draw for every cell, in a fixed order, so the numbers never depend on who is employed
     u_leave, u_kind, u_ot, u_weekend = (rng.random((n, n_days)) for _ in range(4))
     ot_size = rng.integers(1, 5, (n, n_days))

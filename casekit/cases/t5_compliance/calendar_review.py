@@ -27,6 +27,7 @@ from casekit.cases.t5_compliance.training import (
     due_dates,
     plan_start,
     required,
+    staff_at,
 )
 from casekit.i18n import t
 from casekit.scenario import World
@@ -180,7 +181,7 @@ def calendar_problems(
 
 def world_needs(world: World, today: dt.date) -> Needs:
     """:func:`needs_for` ``world``'s staff list and past training from ``today``."""
-    return needs_for(world.spec, world.staff, _reg_training(world), today)
+    return needs_for(world.spec, staff_at(world, today), _reg_training(world), today)
 
 
 def calendar_problems_for(
@@ -193,5 +194,5 @@ def calendar_problems_for(
     """:func:`calendar_problems` on ``world``'s staff list and past training from ``today``, as one frame
     (:meth:`CalendarReview.table`)."""
     reg = _reg_training(world)
-    review = calendar_problems(courses, sessions, world.spec, world.staff, reg, start=today, needs=needs)
+    review = calendar_problems(courses, sessions, world.spec, staff_at(world, today), reg, start=today, needs=needs)
     return review.table()

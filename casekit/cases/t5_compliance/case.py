@@ -35,12 +35,13 @@ from casekit.errors import AnswerError, Problem, UsageError
 from casekit.i18n import t
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_law
+from casekit.scenario.compliance import T5_TABLES
 
 __all__ = ["RECORDS", "T5Case", "unknown_ids"]
 
 T = TypeVar("T")
 #: the world's tables a T5 candidate works with
-RECORDS = ("staff", "attendance", "leave", "overtime_consent", "payslips", "job_ads", "data_events", "reg_training")
+RECORDS = ("staff", *T5_TABLES)
 MEMO_SIZE = 64
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from casekit.cases.t5_compliance import calendar_review, checks_breaches, framework, register
+from casekit.cases.t5_compliance import calendar_review, checks_breaches, framework, register, training
 from casekit.cases.t5_compliance.checks_base import (
     CHECKS,
     applicable,
@@ -73,7 +73,7 @@ def _calendar(context: CheckContext) -> calendar_review.CalendarReview:
 
     def compute() -> calendar_review.CalendarReview:
         return calendar_review.calendar_problems(
-            answer.courses, answer.sessions, world.spec, world.staff, reg, start=today
+            answer.courses, answer.sessions, world.spec, training.staff_at(world, today), reg, start=today
         )
 
     return cached(context, "calendar", compute)

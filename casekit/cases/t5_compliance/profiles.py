@@ -59,7 +59,7 @@ def _framework(case: T5Case) -> None:
 
 
 def _training(case: T5Case, profile: str) -> None:
-    needs = training.role_needs(case.world.spec, case.world.staff)  # course -> roles
+    needs = training.role_needs(case.world.spec, training.staff_at(case.world, case.today()))  # course -> roles
     policy = case.policy()
     courses: dict[str, list[str]] = {}
     for course, roles in sorted(needs.items()):

@@ -3,7 +3,8 @@ each person's next session falls due, and what is wrong with a candidate's calen
 
 Rules:
 
-- The calendar **starts** on :func:`plan_start`: the first day after T5's three months of records.
+- The calendar **starts** on :func:`plan_start`: the first day after T5's three months of records. It trains the
+  staff list without the people who left in those months (:func:`staff_at`).
 - A course is **needed** here when its own ``applies`` holds and at least one obligation it serves applies
   (:func:`~casekit.cases.t5_compliance.framework.applicable`); then by every person of its scope
   (:func:`~casekit.cases.t5_compliance.framework.scope_mask`). :func:`required` lists the (person, course) pairs.
@@ -56,6 +57,7 @@ __all__ = [
     "plan_start",
     "required",
     "role_needs",
+    "staff_at",
 ]
 
 #: a regulatory course as the catalog defines it
@@ -248,7 +250,7 @@ def _sessions_frame(sessions: Iterable[SessionRow] | pd.DataFrame) -> pd.DataFra
 def due_for(world: World, courses: Iterable[CourseRow], today: dt.date) -> pd.DataFrame:
     """When each person falls due under a candidate's ``courses`` (its roles, deadline and recurrence): the
     :func:`due_dates` columns for every person in a role each course names, courses in the order given."""
-    staff = world.staff
+    staff = staff_at(world, today)
     rules = [_course_parts(c) for c in courses]
     parts = [staff.loc[staff["role"].isin(roles), ["staff_id", "role"]].assign(course=c) for c, roles, _, _ in rules]
     pairs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(REQUIRED_COLUMNS))
@@ -261,6 +263,16 @@ def pick(days: Sequence[dt.date], due: dt.date | str) -> dt.date:
     limit = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)[:10])
     on_time = [d for d in days if d <= limit]
     return max(on_time) if on_time else min(days)
+
+
+def staff_at(world: World, day: dt.date) -> pd.DataFrame:
+    """``world``'s staff list without the people who left before ``day`` (T5's ``separations``): the people a
+    calendar from ``day`` must train."""
+    gone = world.tables.get("separations")
+    if gone is None or not len(gone):
+        return world.staff
+    left = set(gone.loc[gone["last_day"].astype(str) < day.isoformat(), "staff_id"].astype(str))
+    return world.staff[~world.staff["staff_id"].astype(str).isin(left)].reset_index(drop=True)
 
 
 def _reg_training(world: World) -> pd.DataFrame:
