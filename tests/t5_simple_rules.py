@@ -2,7 +2,8 @@
 brief's table independent of the world's seeding and of the rule library, to check that the seeded truth is what the
 records show and that the background is compliant.
 
-:func:`findings` gives ``{key: (rows, back_pay)}`` with ``key = (rule, staff_id, date, month, ad_id, event_id)``.
+:func:`findings` gives ``{key: (rows, back_pay)}`` with ``key = (rule, staff_id, date, month, ad_id, event_id,
+complaint_id)``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from casekit.cases.t1_recruitment.fairness import check_question
 from casekit.months import days_in_month
 from casekit.scenario.catalogs import load_law
 
-Key = tuple[str, str, str, str, str, str]
+Key = tuple[str, str, str, str, str, str, str]
+#: the days to answer a complaint, by regime (消費者保護法 §43 II, 金融消費者保護法 §13 II)
+REPLY_DAYS = {"consumer_protection": 15, "financial_consumer": 30}
 MULT = {
     ("workday", "monthly"): (Fraction(4, 3), Fraction(5, 3)),
     ("workday", "hourly"): (Fraction(4, 3), Fraction(5, 3)),
@@ -57,8 +60,19 @@ def floor_of(month: str, employed: int, unpaid: int, rate: int | None = None) ->
     return half_up(mw * employed / days_in_month(month) - mw / 30 * unpaid)
 
 
-def _key(rule: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "") -> Key:
-    return (rule, staff, date, month, ad, event)
+def _key(
+    rule: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "", complaint: str = ""
+) -> Key:
+    return (rule, staff, date, month, ad, event, complaint)
+
+
+def complaint_last_day(received: str, regime: str) -> dt.date:
+    """The day received plus the regime's days (民法 §120 II), moved off a Saturday, Sunday or holiday (§122)."""
+    holidays = {str(d) for days in load_law()["holidays"].values() for d in days}
+    day = dt.date.fromisoformat(received) + dt.timedelta(days=REPLY_DAYS[regime])
+    while day.weekday() >= 5 or day.isoformat() in holidays:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def findings(tables: Mapping[str, pd.DataFrame], consent: Mapping[str, bool]) -> dict[Key, tuple[str, int]]:
@@ -122,12 +136,21 @@ def findings(tables: Mapping[str, pd.DataFrame], consent: Mapping[str, bool]) ->
     for e in tables["data_events"].itertuples():
         if e.collected and not e.notice_given:
             out[_key("data_notice", event=e.event_id)] = (e.event_id, 0)
+    if "complaints" in tables and len(tables["complaints"]):
+        c = tables["complaints"]
+        latest = max(c["received"])
+        end = dt.date(int(latest[:4]), int(latest[5:7]), days_in_month(latest[:7]))
+        for r in c.itertuples():
+            last = complaint_last_day(r.received, r.regime)
+            answered = dt.date.fromisoformat(r.replied) if isinstance(r.replied, str) and r.replied else None
+            if (answered or end) > last:
+                out[_key("complaint_reply", complaint=r.complaint_id)] = (r.complaint_id, 0)
     return out
 
 
 def truth_keys(truth: pd.DataFrame) -> dict[Key, tuple[str, int]]:
     return {
-        (r.rule, r.staff_id, r.date, r.month, r.ad_id, r.event_id): (r.rows, int(r.back_pay))
+        (r.rule, r.staff_id, r.date, r.month, r.ad_id, r.event_id, r.complaint_id): (r.rows, int(r.back_pay))
         for r in truth.itertuples()
     }
 

@@ -149,7 +149,7 @@ def test_scenario_build_writes_the_tables(tmp_path: Path) -> None:
     assert str(out) in text
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted([*(f"{name}.csv" for name in TABLES), "manifest.json"])
-    assert len([f for f in files if f.endswith(".csv")]) == len(TABLES) == 26
+    assert len([f for f in files if f.endswith(".csv")]) == len(TABLES) == 27
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["spec"] == "ecommerce-cs"
     assert manifest["seed"] == 3

@@ -15,7 +15,6 @@ from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.profiles import build_case
 from casekit.errors import AnswerError, UsageError
 from casekit.scenario import World, world_for
-from casekit.scenario.compliance import handlers
 
 ORG, SEED = "telecom-support", 23
 
@@ -70,7 +69,7 @@ def test_the_tools_find_the_recurrences_the_world_placed(world: World) -> None:
     month = case.run_next_month()
     truth = verify.recurred(world, list(case.findings.values()))
     assert any(truth.values()) and not all(truth.values())
-    handler = handlers(world.data_events, month["data_events"])
+    handler = verify.world_handlers(world, month["data_events"], month["complaints"])
     seen = set().union(*(verify.found_subjects(case.next_scan(r.id), handler) for r in rules.RULES))
     assert {k for k, again in truth.items() if again} == {k for k in truth if k in seen}
 

@@ -193,8 +193,9 @@ def test_a_record_at_the_line_reported_and_a_boundary_breach_missed_are_marked(
     # a record exactly at a line reported as a breach: marked
     m = cb.matched(strong.context)
     decoy = sorted(m.decoys)[0]
-    rule, staff_id, day, month, ad_id, event_id = decoy
-    extra = Finding(rule=rule, staff_id=staff_id, date=day or None, month=month, ad_id=ad_id, event_id=event_id)  # type: ignore[arg-type]
+    rule, staff_id, day, month, ad_id, event_id, complaint_id = decoy
+    extra = Finding(rule=rule, staff_id=staff_id, date=day or None, month=month, ad_id=ad_id, event_id=event_id,  # type: ignore[arg-type]
+                    complaint_id=complaint_id)  # fmt: skip
     graded = Graded(strong.answer.model_copy(update={"findings": [*strong.answer.findings, extra]}), world, rubric)
     html = _render(graded, "t5-findings")
     reported = _evidence(graded, "breaches_boundaries")["decoys_reported"]

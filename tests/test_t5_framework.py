@@ -103,7 +103,7 @@ def test_a_bad_obligations_catalog_names_the_file_and_every_field_wrong() -> Non
     assert {p.field for p in records.value.problems} == {"obligations[3].records[0]"}
     wrong = (
         text.replace("law: gea", "law: gender_act", 1)  # obligations[10]
-        .replace("exposure: telecom", "exposure: telecoms", 1)  # obligations[28]
+        .replace("exposure: telecom", "exposure: telecoms", 1)  # obligations[30]
         .replace("id: lsa_24", "id: lsa_21", 1)  # obligations[2]
         .replace("min_headcount: 10, max_headcount: 29", "min_headcount: 30, max_headcount: 29", 1)  # [12]
         .replace("[team_leader, workforce_planner]", "[team_leader, roster_clerk]", 1)
@@ -120,13 +120,13 @@ def test_a_bad_obligations_catalog_names_the_file_and_every_field_wrong() -> Non
         "obligations[7].records": "expect.unique_items",
         "obligations[10].law": "expect.one_of",
         "obligations[12].applies": "expect.min_le_max",
-        "obligations[23].law": "expect.one_of",  # fta's law id is gone: both fta obligations name an unknown law
-        "obligations[24].law": "expect.one_of",
-        "obligations[28].applies.exposure": "expect.one_of",
+        "obligations[24].law": "expect.one_of",  # fta's law id is gone: both fta obligations name an unknown law
+        "obligations[25].law": "expect.one_of",
+        "obligations[30].applies.exposure": "expect.one_of",
     }
     assert {p.file for p in refs.value.problems} == {"ob.yaml"}
     for lang in LANGS:
-        assert "ob.yaml: obligations[28].applies.exposure" in refs.value.render(lang)
+        assert "ob.yaml: obligations[30].applies.exposure" in refs.value.render(lang)
 
 
 # --- which obligations apply ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from profile_checks import not_met
 
 from casekit.cases.t5_compliance import register, rules, verify
+from casekit.cases.t5_compliance.answer import Finding, finding_key
 from casekit.cases.t5_compliance.case import T5Case
 from casekit.cases.t5_compliance.kind import KIND
 from casekit.cases.t5_compliance.profiles import build_case
@@ -36,18 +37,11 @@ def _everything_near_the_lines(case: T5Case) -> None:
         near = case.scan(r.id, near=True)
         items = [
             {"rule": r.id, "staff_id": x.staff_id, "date": x.date or None, "month": x.month, "ad_id": x.ad_id,
-             "event_id": x.event_id, "rows": [p for p in str(x.rows).split(";") if p]}
+             "event_id": x.event_id, "complaint_id": x.complaint_id, "rows": [p for p in str(x.rows).split(";") if p]}
             for x in near.head(120).itertuples(index=False)
         ]  # fmt: skip
-        have = {
-            (f.rule, f.staff_id, f.date.isoformat() if f.date else "", f.month, f.ad_id, f.event_id)
-            for f in case.findings.values()
-        }
-        new = [
-            i
-            for i in items
-            if (i["rule"], i["staff_id"], i["date"] or "", i["month"], i["ad_id"], i["event_id"]) not in have
-        ]
+        have = {finding_key(f) for f in case.findings.values()}
+        new = [i for i in items if finding_key(Finding.model_validate(i)) not in have]
         case.set_findings([f.model_dump() for f in case.findings.values()] + new)
 
 
@@ -62,6 +56,35 @@ def _last_years_minimum_wage(case: T5Case) -> None:
     case.set_thresholds({**case.thresholds, "minimum_wage_hourly": case.thresholds["minimum_wage_hourly"] - 6})
     case.set_findings([f for f in case.findings.values() if f.rule != "minimum_wage_hourly"])
     case.add_scan("minimum_wage_hourly", **_register_fields(case))
+
+
+def _complaints_rescanned(case: T5Case, figures: dict[str, float]) -> None:
+    case.set_thresholds({**case.thresholds, **figures})
+    case.set_findings([f for f in case.findings.values() if f.rule != "complaint_reply"])
+    case.add_scan("complaint_reply", **_register_fields(case))
+
+
+def _the_day_received_counted(case: T5Case) -> None:
+    """The day a complaint came in counted as the first of the 15 (民法 §120 II says not): the replies on the last
+    day reported as late."""
+    _complaints_rescanned(case, {"complaint_reply_days": 14, "financial_complaint_reply_days": 29})
+
+
+def _a_day_of_grace(case: T5Case) -> None:
+    """ "Sixteen days is still the fifteenth working day's business": the replies a day late missed."""
+    _complaints_rescanned(case, {"complaint_reply_days": 16, "financial_complaint_reply_days": 31})
+
+
+def _every_open_complaint_late(case: T5Case) -> None:
+    """Every complaint still open when the records end reported as late, whether or not its time has run out."""
+    c = case.world.tables["complaints"]
+    have = {f.complaint_id for f in case.findings.values() if f.rule == "complaint_reply"}
+    extra = [
+        {"rule": "complaint_reply", "complaint_id": cid, "rows": [cid]}
+        for cid in c.loc[c["status"] == "open", "complaint_id"]
+        if cid not in have
+    ]
+    case.set_findings([f.model_dump() for f in case.findings.values()] + extra)
 
 
 def _register_fields(case: T5Case) -> dict[str, Any]:
@@ -138,6 +161,9 @@ SHORTCUTS: dict[str, tuple[Callable[[T5Case], None], str]] = {
     "the consented cap for every month": (_the_consented_cap_for_every_month, "T5-C07"),
     "last year's hourly minimum wage": (_last_years_minimum_wage, "T5-C07"),
     "only the hours rules scanned": (_only_the_hours_rules_scanned, "T5-C05"),
+    "the day a complaint came in counted": (_the_day_received_counted, "T5-C07"),
+    "a day of grace on complaints": (_a_day_of_grace, "T5-C07"),
+    "every open complaint reported late": (_every_open_complaint_late, "T5-C06"),
     "every obligation of the catalog listed": (_every_obligation_listed, "T5-C01"),
     "the staff list proves everything": (_the_staff_list_proves_everything, "T5-C02"),
     "a recurrence of three years": (_recurrence_of_three_years, "T5-C03"),

@@ -15,7 +15,7 @@ from t5_simple_rules import consent_of, findings, truth_keys
 from casekit.errors import ScenarioError
 from casekit.scenario import World, parse_spec, world_for
 from casekit.scenario.compliance import next_month, next_month_truth
-from casekit.scenario.compliance_next import subject_of
+from casekit.scenario.compliance_next import handlers, subject_of
 from casekit.scenario.compliance_time import window_months
 
 ORGS = ("bank-cards", "ecommerce-cs", "telecom-support")
@@ -28,36 +28,43 @@ def world(org: str, seed: int) -> World:
 
 
 def _fixes(w: World, kind: str) -> dict[tuple[str, str], str]:
-    handler = dict(zip(w.data_events["event_id"], w.data_events["staff_id"], strict=True))
+    handler = handlers(w.data_events, w.tables["complaints"])
     b = w.truth["compliance_breaches"]
-    return {(r.rule, subject_of(r.rule, r.staff_id, r.ad_id, r.event_id, handler)): kind for r in b.itertuples()}
+    return {
+        (r.rule, subject_of(r.rule, r.staff_id, r.ad_id, r.event_id, handler, r.complaint_id)): kind
+        for r in b.itertuples()
+    }
 
 
 def _month_findings(w: World, month: dict[str, pd.DataFrame]) -> dict[Any, Any]:
     m = window_months(w.spec, 4)
     earlier = w.attendance[w.attendance["date"].str.slice(0, 7).isin(m[1:3])]
     tables = {**month, "attendance": pd.concat([earlier, month["attendance"]])}
-    return {k: v for k, v in findings(tables, consent_of(w)).items() if m[3] in (k[2][:7], k[3]) or k[5]}
+    return {k: v for k, v in findings(tables, consent_of(w)).items() if m[3] in (k[2][:7], k[3]) or k[5] or k[6]}
 
 
-def _subjects(truth: pd.DataFrame, events: pd.DataFrame) -> set[tuple[str, str]]:
-    """(rule, subject) of the people rules' breaches in ``truth`` (a data event's subject: its handler)."""
-    handler = dict(zip(events["event_id"], events["staff_id"], strict=True))
+def _subjects(truth: pd.DataFrame, *records: pd.DataFrame) -> set[tuple[str, str]]:
+    """(rule, subject) of the people rules' breaches in ``truth`` (a data event's or a complaint's subject: its
+    handler, from ``records``)."""
+    handler = handlers(*records)
     people = truth[~truth["rule"].isin(["ad_ground", "ad_pay_range"])]
-    return {(r.rule, subject_of(r.rule, r.staff_id, r.ad_id, r.event_id, handler)) for r in people.itertuples()}
+    return {
+        (r.rule, subject_of(r.rule, r.staff_id, r.ad_id, r.event_id, handler, r.complaint_id))
+        for r in people.itertuples()
+    }
 
 
 @pytest.mark.parametrize(("org", "seed"), CASES)
 def test_the_next_month_reacts_to_the_register(org: str, seed: int) -> None:
     w = world(org, seed)
     b = w.truth["compliance_breaches"]
-    before = _subjects(b, w.data_events)
+    before = _subjects(b, w.data_events, w.tables["complaints"])
     breached_ads = set(b.loc[b["rule"].isin(["ad_ground", "ad_pay_range"]), "ad_id"])
     month4 = window_months(w.spec, 4)[3]
     for kind in ("none", "corrected", "prevented"):
         fixes = _fixes(w, kind)
         month = next_month(w, fixes)
-        assert set(month) == {"attendance", "payslips", "data_events", "job_ads_status"}
+        assert set(month) == {"attendance", "payslips", "data_events", "complaints", "job_ads_status"}
         assert set(month["attendance"]["date"].str.slice(0, 7)) == {month4} == set(month["payslips"]["month"])
         assert month["attendance"]["row_id"].min() > w.attendance["row_id"].max()
         assert month["data_events"]["event_id"].min() > w.data_events["event_id"].max()
@@ -68,7 +75,7 @@ def test_the_next_month_reacts_to_the_register(org: str, seed: int) -> None:
         status = month["job_ads_status"].set_index("ad_id")["status"]
         assert set(status.index) == set(w.job_ads["ad_id"])
         assert set(status[status == "withdrawn"].index) == (breached_ads if kind != "none" else set())
-        after = _subjects(truth, month["data_events"])
+        after = _subjects(truth, month["data_events"], month["complaints"])
         # a breach beyond the seeded ones only as a monthly overtime's recurrence on top of two long months
         assert all(r == "three_month_overtime" and ("monthly_overtime", who) in after for r, who in after - before)
         after &= before

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casekit.cases.t5_compliance import pay
+from casekit.cases.t5_compliance import pay, tools
 from casekit.cases.t5_compliance.records import Records, ground_flags
 from casekit.cases.t5_compliance.rules import (
     CANDIDATE_COLUMNS,
@@ -140,8 +140,10 @@ def keys(found: pd.DataFrame) -> list[tuple[str, ...]]:
     return [tuple(str(v) for v in row) for row in found[list(KEY)].itertuples(index=False)]
 
 
-def key(rule_id: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "") -> tuple:
-    return (rule_id, staff, date, month, ad, event)
+def key(
+    rule_id: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "", complaint: str = ""
+) -> tuple:
+    return (rule_id, staff, date, month, ad, event, complaint)
 
 
 # ------------------------------------------------------------------------------------------------ hours
@@ -419,6 +421,69 @@ def test_data_notice_needs_something_collected() -> None:
     assert keys(detect("data_notice", {"data_events": as_csv}, LAW)) == keys(found)
 
 
+# ------------------------------------------------------------------------------------------------ complaints
+def _complaints(*rows: tuple[str, str, str, str]) -> dict[str, pd.DataFrame]:
+    """``complaints`` of ``(id, received, replied, regime)`` rows."""
+    return {
+        "complaints": pd.DataFrame(
+            {
+                "complaint_id": [r[0] for r in rows],
+                "received": [r[1] for r in rows],
+                "channel": "voice",
+                "category": "billing",
+                "regime": [r[3] for r in rows],
+                "handled_by": "S1",
+                "replied": [r[2] for r in rows],
+                "status": ["replied" if r[2] else "open" for r in rows],
+            }
+        )
+    }
+
+
+def test_complaint_reply_fifteen_days_from_the_day_after() -> None:
+    cp = "consumer_protection"
+    tables = _complaints(
+        ("K1", "2026-03-02", "2026-03-17", cp),  # Mon + 15 = Tue 03-17: the last day, in time
+        ("K2", "2026-03-02", "2026-03-18", cp),  # the day after: a breach
+        ("K3", "2026-03-02", "2026-03-03", cp),
+        ("K4", "2026-03-20", "", cp),  # open: last day 04-07 (04-04 a Saturday, 04-06 a holiday), after 03-31
+        ("K5", "2026-03-06", "", cp),  # open: last day 03-23 (Fri 03-21 -> Sat; moves to Mon 03-23), past at 03-31
+    )
+    found = detect("complaint_reply", tables, LAW)
+    assert keys(found) == [key("complaint_reply", complaint="K2"), key("complaint_reply", complaint="K5")]
+    assert found["rows"].tolist() == ["K2", "K5"]
+    near = candidates("complaint_reply", tables, LAW)
+    row = near.set_index("complaint_id").loc["K1"]
+    assert (row["value"], row["limit"], bool(row["breach"])) == (15.0, 15.0, False)
+
+
+def test_complaint_reply_thirty_days_for_a_financial_consumer_and_the_next_workday() -> None:
+    fc, cp = "financial_consumer", "consumer_protection"
+    tables = _complaints(
+        ("K1", "2026-01-05", "2026-02-04", fc),  # + 30 = Wed 02-04: in time
+        ("K2", "2026-01-05", "2026-02-05", fc),  # a day late
+        ("K3", "2026-01-05", "2026-01-21", cp),  # the same dates on the 15-day rule: 01-20 is the last day
+        # + 30 = Sat 02-14; Sun 02-15; 02-16..02-20 Lunar New Year (law.yaml's holidays): the last day is Mon 02-23
+        ("K4", "2026-01-15", "2026-02-23", fc),
+        ("K5", "2026-01-15", "2026-02-24", fc),
+    )
+    found = detect("complaint_reply", tables, LAW)
+    assert keys(found) == [key("complaint_reply", complaint=c) for c in ("K2", "K3", "K5")]
+    limits = candidates("complaint_reply", tables, LAW, margin=40).set_index("complaint_id")["limit"]
+    assert limits.to_dict() == {"K1": 30, "K2": 30, "K3": 15, "K4": 39, "K5": 39}
+
+
+def test_complaint_reply_uses_the_candidates_figures_and_names_a_bad_regime() -> None:
+    tables = _complaints(("K1", "2026-03-02", "2026-03-16", "consumer_protection"))
+    assert detect("complaint_reply", tables, LAW).empty
+    law = tools.law_from(LAW, {**thresholds(LAW, 2026), "complaint_reply_days": 10}, [2026], "complaint_reply")
+    assert keys(detect("complaint_reply", tables, law)) == [key("complaint_reply", complaint="K1")]
+    with pytest.raises(UsageError, match="consumer_credit"):
+        detect("complaint_reply", _complaints(("K1", "2026-03-02", "", "consumer_credit")), LAW)
+    with pytest.raises(UsageError, match="complaint_reply_days"):
+        tools.law_from(LAW, {"daily_max_hours": 12}, [2026], "complaint_reply")
+
+
 # ------------------------------------------------------------------------------------------------ the registry
 def test_the_rules_in_the_briefs_order_with_their_articles() -> None:
     from casekit.cases.t5_compliance.answer import RULE_IDS
@@ -427,8 +492,12 @@ def test_the_rules_in_the_briefs_order_with_their_articles() -> None:
     assert rule("break").citation("zh-TW") == "勞動基準法第35條"
     assert rule("daily_hours").citation("en") == "Labour Standards Act art. 32(2)"
     assert rule("data_notice").citation("zh-TW") == "個人資料保護法第8條"
+    assert "第43條第2項" in rule("complaint_reply").citation("zh-TW")
+    assert "15" in rule("complaint_reply").explanation(LAW, "en") and "30" in rule("complaint_reply").explanation(
+        LAW, "zh-TW"
+    )
     for r in RULES:
-        assert r.key in (("staff_id", "date"), ("staff_id", "month"), ("ad_id",), ("event_id",))
+        assert r.key in (("staff_id", "date"), ("staff_id", "month"), ("ad_id",), ("event_id",), ("complaint_id",))
         for lang in ("zh-TW", "en"):
             for k in (r.title_key, r.article_key, r.explain_key):
                 assert t(k, lang) != k, k

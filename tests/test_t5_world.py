@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
-from t5_simple_rules import MULT, amount, consent_of, findings, floor_of, minutes, truth_keys
+from t5_simple_rules import MULT, amount, complaint_last_day, consent_of, findings, floor_of, minutes, truth_keys
 
 from casekit.cases.t1_recruitment.fairness import check_question
 from casekit.months import days_in_month
@@ -40,9 +40,12 @@ SCHEMAS = {
     "data_events": {"event_id": S, "date": S, "staff_id": S, "channel": S, "collected": S, "notice_given": B,
                     "purpose": S},
     "reg_training": {"staff_id": S, "course": S, "completed": S},
+    "separations": {"staff_id": S, "last_day": S},
+    "complaints": {"complaint_id": S, "received": S, "channel": S, "category": S, "regime": S, "handled_by": S,
+                   "replied": S, "status": S},
 }  # fmt: skip
-TRUTH = {"rule": S, "staff_id": S, "date": S, "month": S, "ad_id": S, "event_id": S, "back_pay": N, "boundary": B,
-         "rows": S}  # fmt: skip
+TRUTH = {"rule": S, "staff_id": S, "date": S, "month": S, "ad_id": S, "event_id": S, "complaint_id": S,
+         "back_pay": N, "boundary": B, "rows": S}  # fmt: skip
 # sha256 of the 18 tables before T5 (HEAD f05f2d8), bank-cards seed 7; and of all 18 hashes joined for two more
 OLD_BANK_7 = {
     "staff": "2322390858aa0bbd8d51ba82b1876152eeb54e38b89b0e48955c7d3dc907b3be",
@@ -227,6 +230,62 @@ def test_a_minimum_wage_decoy_on_a_partial_month_is_under_the_whole_months_minim
 
 
 @pytest.mark.parametrize(("org", "seed"), CASES)
+def test_complaints_come_at_the_spec_rate_and_the_background_is_answered_in_time(org: str, seed: int) -> None:
+    w = world(org, seed)
+    c = w.tables["complaints"]
+    window = window_months(w.spec)
+    regime = "financial_consumer" if "consumer_credit" in w.spec.regulatory.exposure else "consumer_protection"
+    assert set(c["regime"]) == {regime} and c["complaint_id"].is_unique
+    assert set(c["received"].str.slice(0, 7)) <= set(window) and set(c["status"]) <= {"open", "replied"}
+    assert ((c["replied"] == "") == (c["status"] == "open")).all()
+    per_day = w.contacts.groupby("date")["handled"].sum().mean() * w.spec.regulatory.complaints_per_10k_contacts / 1e4
+    days = pd.date_range(f"{window[0]}-01", f"{window[-1]}-{days_in_month(window[-1])}")
+    assert 0.6 < len(c) / (per_day * len(days) * 0.85) < 1.4  # half the volume on weekends and holidays
+    work = set(zip(w.attendance["staff_id"], w.attendance["date"], strict=True))
+    seeded = set(w.truth["compliance_breaches"]["complaint_id"]) | set(w.truth["compliance_decoys"]["complaint_id"])
+    seeded.discard("")
+    end = dt.date.fromisoformat(f"{window[-1]}-{days_in_month(window[-1])}")
+    background = c[~c["complaint_id"].isin(seeded)]
+    assert len(background) > 0.9 * len(c)
+    for r in background.itertuples():
+        assert (r.handled_by, r.received) in work  # at work the day it came in
+        last = complaint_last_day(r.received, r.regime)
+        answered = dt.date.fromisoformat(r.replied) if r.replied else None
+        assert answered is None or answered.weekday() < 5  # answered on a workday...
+        assert (answered or end) < last or (answered is None and end <= last)  # ...in time, with a day to spare
+    roles = w.staff.set_index("staff_id").loc[c["handled_by"], "role"]
+    assert set(roles) <= {"senior_agent", "team_leader", "agent"}
+
+
+@pytest.mark.parametrize(("org", "seed"), CASES)
+def test_complaint_seeds_sit_on_the_last_day_the_day_after_and_well_past_it(org: str, seed: int) -> None:
+    w = world(org, seed)
+    c = w.tables["complaints"].set_index("complaint_id")
+    counts = w.spec.compliance.seeded.of("complaint_reply")
+    for table, kinds in ((w.truth["compliance_breaches"], ("boundary", "beyond")), (w.truth["compliance_decoys"],
+                                                                                  ("decoy",))):  # fmt: skip
+        mine = table[table["rule"] == "complaint_reply"]
+        for r in mine.itertuples():
+            row = c.loc[r.complaint_id]
+            last = complaint_last_day(row["received"], row["regime"])
+            assert last.weekday() < 5  # a seeded complaint's last day is a workday: §122 decides nothing
+            late = (dt.date.fromisoformat(row["replied"]) - last).days if row["replied"] else None
+            if "decoy" in kinds:
+                assert late == 0
+            elif r.boundary:
+                assert late == 1
+            else:
+                assert late is None or 3 <= late <= 10
+        if "decoy" in kinds:
+            assert len(mine) == counts.decoys
+        else:
+            assert len(mine) == counts.boundary + counts.beyond
+            assert mine["boundary"].sum() == counts.boundary
+    handlers = c.loc[[k for k in w.truth["compliance_breaches"]["complaint_id"] if k], "handled_by"]
+    assert handlers.is_unique
+
+
+@pytest.mark.parametrize(("org", "seed"), CASES)
 def test_the_records_show_exactly_the_seeded_truth(org: str, seed: int) -> None:
     """Every breach the plain rules find is in the truth with the same evidence rows and back pay, and every one
     in the truth is found: the background is compliant; no decoy is a breach."""
@@ -335,7 +394,7 @@ def test_each_rule_has_its_seeds_and_the_truth_names_real_rows(org: str, seed: i
     known = set(w.attendance["row_id"]) | {
         f"{s}|{m}" for s, m in zip(w.payslips["staff_id"], w.payslips["month"], strict=True)
     }
-    known |= set(w.job_ads["ad_id"]) | set(w.data_events["event_id"])
+    known |= set(w.job_ads["ad_id"]) | set(w.data_events["event_id"]) | set(w.tables["complaints"]["complaint_id"])
     for rows in pd.concat([breaches, decoys])["rows"]:
         assert rows and set(rows.split(";")) <= known
     assert (breaches["back_pay"] > 0).tolist() == breaches["rule"].isin(

@@ -4,7 +4,8 @@ counts and at every rule's line, and (hidden truth) which records are breaches a
 Tables (:data:`T5_TABLES`): ``attendance`` and ``leave`` (:mod:`~casekit.scenario.compliance_time`),
 ``overtime_consent``, ``job_ads``, ``data_events`` and ``reg_training``
 (:mod:`~casekit.scenario.compliance_records`), ``payslips`` (:mod:`~casekit.scenario.compliance_pay`),
-``separations`` (the window's leavers, whose last month is a partial one; :func:`window_leavers`). Truth:
+``separations`` (the window's leavers, whose last month is a partial one; :func:`window_leavers`), ``complaints``
+(the consumers' complaints and their handling, :mod:`~casekit.scenario.compliance_complaints`). Truth:
 ``compliance_breaches`` and ``compliance_decoys`` (:data:`TRUTH_COLUMNS`), built by the seeding itself
 (:mod:`~casekit.scenario.compliance_seed`), never by running the rule library: the test that the library finds
 exactly this truth is the cross-check between two implementations.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from casekit.scenario.compliance_complaints import build_complaints, daily_contacts, seed_complaints
 from casekit.scenario.compliance_next import (
     FixKind,
     handlers,
@@ -91,6 +93,7 @@ T5_TABLES = (
     "data_events",
     "reg_training",
     "separations",
+    "complaints",
 )
 
 
@@ -144,8 +147,9 @@ def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator) -> list[Plac
     return placed
 
 
-def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame) -> ComplianceWorld:
-    """T5's seven tables and two truth tables for ``staff`` (the world's staff table)."""
+def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd.DataFrame) -> ComplianceWorld:
+    """T5's tables (:data:`T5_TABLES`) and two truth tables for ``staff`` (the world's staff table); ``contacts``
+    (the world's) sets the complaints' volume."""
     window = window_months(spec)
     separations = window_leavers(spec, seed, staff, window)
     s = build_schedule(spec, seed, with_last_day(staff, separations), window, "t5-time")
@@ -163,6 +167,8 @@ def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame) -> Complianc
     ads, ad_marks = build_job_ads(spec, seed, window)
     events = build_data_events(spec, seed, s, staff, "t5-data")
     marks += ad_marks + seed_data_events(events, spec, seed)
+    complaints = build_complaints(spec, seed, s, staff, daily_contacts(contacts), "t5-complaints")
+    marks += seed_complaints(complaints, spec, seed, s)
     start = pd.Timestamp(f"{window[0]}-01").date()
     tables = {
         "attendance": attendance,
@@ -173,6 +179,7 @@ def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame) -> Complianc
         "data_events": events,
         "reg_training": build_reg_training(spec, seed, staff, start),
         "separations": separations,
+        "complaints": complaints,
     }
     truth = {"compliance_breaches": truth_frame(marks, False), "compliance_decoys": truth_frame(marks, True)}
     return ComplianceWorld(tables, truth)

@@ -2,7 +2,8 @@
 
 ``fixes`` maps a breach's ``(rule, subject)`` (or just its subject, for every rule) to what the register did:
 ``"none"``, ``"corrected"`` (this instance put right) or ``"prevented"`` (put right and the root cause addressed).
-The subject is the person (``staff_id``), the ad (``ad_id``), or for a data event the person who handled it. A
+The subject is the person (``staff_id``), the ad (``ad_id``), or for a data event or a complaint the person who
+handled it (a complaint's recurrence: a complaint due in the month answered late by them). A
 breach with no fix recurs (the same shape, just past the line or well past it as in the window), a corrected-only
 one recurs with probability 0.5 (one draw per seeded breach, from the seed alone), a prevented one does not; an ad
 with any fix is withdrawn. Everybody else has a compliant background month (overtime kept so that no three-month
@@ -20,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from casekit.scenario.catalogs import load_law
+from casekit.scenario.compliance_complaints import COMPLAINT_COLUMNS, daily_contacts, next_complaints
 from casekit.scenario.compliance_pay import payslips_table
-from casekit.scenario.compliance_records import Mark, build_data_events, seeded_collection
+from casekit.scenario.compliance_records import Mark, build_data_events, last_number, seeded_collection
 from casekit.scenario.compliance_seed import (
     PAY_RULES,
     PEOPLE_RULES,
@@ -48,31 +50,33 @@ from casekit.scenario.rng import stream
 __all__ = ["AD_RULES", "FixKind", "handlers", "next_month", "next_month_and_truth", "next_month_truth", "subject_of"]
 
 FixKind = Literal["none", "corrected", "prevented"]
-_NEXT_TABLES = ("attendance", "payslips", "data_events", "job_ads_status")
+_NEXT_TABLES = ("attendance", "payslips", "data_events", "complaints", "job_ads_status")
 
 
-def subject_of(rule: str, staff_id: str, ad_id: str, event_id: str, handler: Mapping[str, str]) -> str:
-    """Who or what a breach is about: the ad, the data event's handler, else the person."""
+def subject_of(
+    rule: str, staff_id: str, ad_id: str, event_id: str, handler: Mapping[str, str], complaint_id: str = ""
+) -> str:
+    """Who or what a breach is about: the ad, the data event's or the complaint's handler, else the person."""
     if rule in AD_RULES:
         return ad_id
+    if rule == "complaint_reply":
+        return handler.get(complaint_id, "")
     return handler.get(event_id, "") if rule == "data_notice" else staff_id
 
 
-def handlers(*events: pd.DataFrame) -> dict[str, str]:
-    """``event_id -> staff_id`` of the data events in ``events`` (a data event's breach is about its handler)."""
+def handlers(*records: pd.DataFrame) -> dict[str, str]:
+    """``id -> staff_id`` of the data events (``event_id``, ``staff_id``) and complaints (``complaint_id``,
+    ``handled_by``) in ``records``: their breaches are about their handlers."""
     out: dict[str, str] = {}
-    for frame in events:
-        out |= dict(zip(frame["event_id"].astype(str), frame["staff_id"].astype(str), strict=True))
+    for frame in records:
+        key, who = ("event_id", "staff_id") if "event_id" in frame.columns else ("complaint_id", "handled_by")
+        out |= dict(zip(frame[key].astype(str), frame[who].astype(str), strict=True))
     return out
 
 
 def _fix(fixes: Mapping[Any, str], rule: str, subject: str) -> str:
     found = fixes.get((rule, subject), fixes.get(subject, "none"))
     return str(found)
-
-
-def _number(ids: pd.Series) -> int:
-    return int(ids.str.slice(1).astype(int).max()) if len(ids) else 0
 
 
 def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -94,14 +98,16 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
     draws = stream(seed, "t5-next-recur").random(len(breaches))
     rng = stream(seed, "t5-next-seed")
     events_before = world.tables["data_events"]
-    handler = handlers(events_before)
+    complaints_before = world.tables.get("complaints", pd.DataFrame(columns=COMPLAINT_COLUMNS))
+    handler = handlers(events_before, complaints_before)
     index = {str(sid): i for i, sid in enumerate(s.staff_ids)}
     status = dict.fromkeys(world.tables["job_ads"]["ad_id"], "live")
     placed: list[Placed] = []
     notices: list[tuple[str, str]] = []
+    late: list[tuple[str, str]] = []
     for b, u in zip(breaches.itertuples(index=False), draws, strict=True):
         rule = str(b.rule)
-        who = subject_of(rule, str(b.staff_id), str(b.ad_id), str(b.event_id), handler)
+        who = subject_of(rule, str(b.staff_id), str(b.ad_id), str(b.event_id), handler, str(b.complaint_id))
         fix = _fix(fixes, rule, who)
         recurs = fix == "none" or (fix == "corrected" and u < 0.5)
         kind = "boundary" if b.boundary else "beyond"
@@ -111,6 +117,9 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
             continue
         elif rule == "data_notice":
             notices.append((who, kind))
+        elif rule == "complaint_reply":
+            if s.employed[index[who]].any():  # a leaver handles no complaint
+                late.append((who, kind))
         elif rule in PEOPLE_RULES:
             p = index[who]
             three = None
@@ -128,7 +137,7 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
         if pl.rule in PAY_RULES:
             pl.rate = seed_rate(pl, s, int(base[pl.p]))
             rates[pl.p, 0] = pl.rate
-    attendance, cells = attendance_table(s, _number(att["row_id"]) + 1)
+    attendance, cells = attendance_table(s, last_number(att["row_id"]) + 1)
     slips, where = payslips_table(s, rates)
     marks = []
     for pl, back in zip(placed, pay_seeds(placed, s, slips, where), strict=True):
@@ -140,7 +149,7 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
         if consented and pl.rule != "three_month_overtime" and total > three_cap:
             # overtime past the monthly cap again, on top of two long months: past the three-month cap as well
             marks.append(_three_months("boundary" if total == three_cap + 1 else "beyond", pl.p, s, cells, earlier))
-    first_event = _number(events_before["event_id"]) + 1
+    first_event = last_number(events_before["event_id"]) + 1
     events = build_data_events(spec, seed, s, staff, "t5-next-data", first_event, frozenset(w for w, _ in notices))
     for who, kind in notices:
         mine = events.index[events["staff_id"] == who]
@@ -151,13 +160,24 @@ def _next(world: Any, fixes: Mapping[Any, str]) -> tuple[dict[str, pd.DataFrame]
         marks.append(
             Mark("data_notice", kind, event_id=str(events.at[i, "event_id"]), rows=str(events.at[i, "event_id"]))
         )
+    contacts = world.tables.get("contacts", pd.DataFrame(columns=["date", "handled"]))
+    complaints, complaint_marks = next_complaints(
+        complaints_before, spec, seed, s, staff, daily_contacts(contacts), late
+    )
+    marks += complaint_marks
     ads = pd.DataFrame({"ad_id": list(status), "status": list(status.values())})
     for b in breaches.itertuples(index=False):
         if b.rule in AD_RULES and status[str(b.ad_id)] == "live":
             marks.append(
                 Mark(str(b.rule), "boundary" if b.boundary else "beyond", ad_id=str(b.ad_id), rows=str(b.ad_id))
             )
-    tables = {"attendance": attendance, "payslips": slips, "data_events": events, "job_ads_status": ads}
+    tables = {
+        "attendance": attendance,
+        "payslips": slips,
+        "data_events": events,
+        "complaints": complaints,
+        "job_ads_status": ads,
+    }
     return tables, truth_frame(marks, False)
 
 
@@ -170,7 +190,8 @@ def _three_months(kind: str, p: int, s: Sched, cells: np.ndarray, earlier: pd.Da
 
 
 def next_month(world: Any, fixes: Mapping[Any, FixKind]) -> dict[str, pd.DataFrame]:
-    """The fourth month's ``attendance``, ``payslips``, ``data_events`` and ``job_ads_status`` of ``world`` (a
+    """The fourth month's ``attendance``, ``payslips``, ``data_events``, ``complaints`` and ``job_ads_status`` of
+    ``world`` (a
     :class:`~casekit.scenario.world.World`) under the register's ``fixes``; deterministic from the world's seed."""
     return _next(world, fixes)[0]
 

@@ -35,6 +35,7 @@ __all__ = [
     "build_job_ads",
     "build_reg_training",
     "consent_table",
+    "last_number",
     "seed_data_events",
     "seeded_collection",
 ]
@@ -93,8 +94,14 @@ class Mark:
     month: str = ""
     ad_id: str = ""
     event_id: str = ""
+    complaint_id: str = ""
     back_pay: int = 0
     rows: str = ""
+
+
+def last_number(ids: pd.Series) -> int:
+    """The highest number of ids like ``A000123`` (a letter, then digits); 0 for none."""
+    return int(ids.astype(str).str.slice(1).astype(int).max()) if len(ids) else 0
 
 
 def consent_table(spec: OrgSpec, month_list: list[str]) -> pd.DataFrame:

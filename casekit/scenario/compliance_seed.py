@@ -65,7 +65,8 @@ PEOPLE_RULES = T5_RULES[:8]
 #: the rules whose seed needs a person paid monthly (full-time, 8 h days) / by the hour
 FULL_TIME = {"daily_hours", "monthly_overtime", "three_month_overtime", "rest_days", "break", "minimum_wage_monthly"}
 HOURLY = {"minimum_wage_hourly"}
-TRUTH_COLUMNS = ["rule", "staff_id", "date", "month", "ad_id", "event_id", "back_pay", "boundary", "rows"]
+TRUTH_COLUMNS = ["rule", "staff_id", "date", "month", "ad_id", "event_id", "complaint_id", "back_pay", "boundary",
+                 "rows"]  # fmt: skip
 
 
 @dataclass
@@ -292,6 +293,7 @@ def truth_frame(marks: list[Mark], decoys: bool) -> pd.DataFrame:
             "month": [m.month for m in chosen],
             "ad_id": [m.ad_id for m in chosen],
             "event_id": [m.event_id for m in chosen],
+            "complaint_id": [m.complaint_id for m in chosen],
             "back_pay": np.array([m.back_pay for m in chosen], dtype=np.int64),
             "boundary": np.array([m.kind != "beyond" for m in chosen], dtype=bool),
             "rows": [m.rows for m in chosen],
@@ -299,5 +301,7 @@ def truth_frame(marks: list[Mark], decoys: bool) -> pd.DataFrame:
         columns=TRUTH_COLUMNS,
     )
     order = table["rule"].map({r: i for i, r in enumerate(T5_RULES)})
-    table = table.assign(_order=order).sort_values(["_order", "staff_id", "date", "month", "ad_id", "event_id"])
+    table = table.assign(_order=order).sort_values(
+        ["_order", "staff_id", "date", "month", "ad_id", "event_id", "complaint_id"]
+    )
     return table.drop(columns="_order").reset_index(drop=True)

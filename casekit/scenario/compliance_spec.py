@@ -33,6 +33,7 @@ RuleId = Literal[
     "ad_ground",
     "ad_pay_range",
     "data_notice",
+    "complaint_reply",
 ]
 #: T5's breach rules, in the rule library's order (ids fixed by the T5 design); the people rules come first
 T5_RULES: tuple[str, ...] = get_args(RuleId)
@@ -65,6 +66,7 @@ class Seeding(_Model):
     ad_ground: Seeded
     ad_pay_range: Seeded
     data_notice: Seeded
+    complaint_reply: Seeded
 
     def of(self, rule: str) -> Seeded:
         seeded: Seeded = getattr(self, "break_" if rule == "break" else rule)
@@ -74,8 +76,9 @@ class Seeding(_Model):
 class Compliance(_Model):
     """T5's records (three calendar months from the month of ``start_date``, and a next month): which of those
     months (1-4, 4 the next month) have overtime consent and from which body, how often people work a Saturday
-    (休息日) or a national holiday, the personal-data events per handling person's working day and what they are for,
-    the regulatory-training history, and the breaches and decoys seeded per rule."""
+    (休息日) or a national holiday, the personal-data events per handling person's working day and what they are
+    for, the regulatory-training history, and the breaches and decoys seeded per rule (the consumer complaints'
+    volume is the ``regulatory`` section's ``complaints_per_10k_contacts``)."""
 
     consent_months: list[Annotated[int, Field(ge=1, le=4)]] = Field(max_length=4)
     consent_body: ConsentBody | None = None

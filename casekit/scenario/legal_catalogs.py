@@ -51,7 +51,7 @@ STAFF_SCOPES: tuple[str, ...] = get_args(StaffScope)
 #: the world tables a register may name as the record that proves an obligation
 Record = Literal[
     "attendance", "leave", "overtime_consent", "payslips", "job_ads", "data_events", "reg_training", "staff", "pay",
-    "incidents", "contacts",
+    "incidents", "contacts", "complaints", "separations",
 ]  # fmt: skip
 RECORDS: tuple[str, ...] = get_args(Record)
 #: the regulatory courses (fixed: the world table ``reg_training`` names them)

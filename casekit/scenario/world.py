@@ -179,7 +179,7 @@ def build_world(spec: OrgSpec, seed: int, *, staff: int | None = None, days: int
         "pips": build_pips(spec, seed, members, contacts, n_days),
         "role_activity": activity,
     }
-    compliance = build_compliance(spec, seed, wf.staff)
+    compliance = build_compliance(spec, seed, wf.staff, contacts)
     tables |= compliance.tables
     truth = {
         **recruitment.truth,

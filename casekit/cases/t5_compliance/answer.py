@@ -44,11 +44,30 @@ SCOPES: Final = ("all_staff", "hourly_staff", "selling_roles", "schedulers", "ap
 Scope = Literal["all_staff", "hourly_staff", "selling_roles", "schedulers", "applicants", "customers"]
 SEVERITIES: Final = ("low", "medium", "high")
 #: what puts one breach right
-RECTIFICATIONS: Final = ("back_pay", "schedule_fixed", "ad_withdrawn", "subject_notified", "none")
-Rectification = Literal["back_pay", "schedule_fixed", "ad_withdrawn", "subject_notified", "none"]
+RECTIFICATIONS: Final = (
+    "back_pay",
+    "schedule_fixed",
+    "ad_withdrawn",
+    "subject_notified",
+    "complainant_answered",
+    "none",
+)
+Rectification = Literal[
+    "back_pay", "schedule_fixed", "ad_withdrawn", "subject_notified", "complainant_answered", "none"
+]
 #: what stops it happening again (the root cause addressed)
-PREVENTIONS: Final = ("roster_rule", "payroll_rule", "ad_review", "notice_script", "training_only", "none")
-Prevention = Literal["roster_rule", "payroll_rule", "ad_review", "notice_script", "training_only", "none"]
+PREVENTIONS: Final = (
+    "roster_rule",
+    "payroll_rule",
+    "ad_review",
+    "notice_script",
+    "complaint_tracking",
+    "training_only",
+    "none",
+)
+Prevention = Literal[
+    "roster_rule", "payroll_rule", "ad_review", "notice_script", "complaint_tracking", "training_only", "none"
+]
 VERIFICATIONS: Final = ("not_checked", "held", "recurred")
 Verification = Literal["not_checked", "held", "recurred"]
 #: the law's figures a candidate applies with the case's tools (the names of ``casekit/data/law.yaml`` they set)
@@ -65,6 +84,8 @@ THRESHOLDS: Final = (
     "ad_pay_threshold",
     "premium_first_two_hours",
     "premium_after_two_hours",
+    "complaint_reply_days",
+    "financial_complaint_reply_days",
 )
 
 
@@ -102,9 +123,9 @@ class Session(_Part):
 
 class Finding(_Part):
     """A breach found in the world's records (P5.2) and its register entry: the rule and the subject it concerns
-    (a person and a day or month, a job ad, a data event), the evidence rows; severity, root cause, owner, due date,
-    the rectification (with the back pay where pay is owed), the preventive action, and the verification on the
-    next month's records."""
+    (a person and a day or month, a job ad, a data event, a complaint), the evidence rows; severity, root cause,
+    owner, due date, the rectification (with the back pay where pay is owed), the preventive action, and the
+    verification on the next month's records."""
 
     rule: RuleId
     staff_id: str = Field(default="", max_length=20)
@@ -112,6 +133,7 @@ class Finding(_Part):
     month: str = Field(default="", pattern=r"^(\d{4}-\d{2})?$")
     ad_id: str = Field(default="", max_length=20)
     event_id: str = Field(default="", max_length=20)
+    complaint_id: str = Field(default="", max_length=20)
     rows: list[str] = Field(default_factory=list, max_length=200)
     severity: Literal["low", "medium", "high"] = "medium"
     root_cause: str = Field(default="", max_length=SHORT)
@@ -123,11 +145,16 @@ class Finding(_Part):
     preventive_note: str = Field(default="", max_length=SHORT)
     verification: Verification = "not_checked"
 
+    @property
+    def about(self) -> str:
+        """The id of what the finding is about: the person, the ad, the data event or the complaint."""
+        return self.staff_id or self.ad_id or self.event_id or self.complaint_id
 
-def finding_key(f: Finding) -> tuple[str, str, str, str, str, str]:
-    """What identifies a finding, as the rule library's keys do: rule, person, day, month, ad, event."""
+
+def finding_key(f: Finding) -> tuple[str, str, str, str, str, str, str]:
+    """What identifies a finding, as the rule library's keys do: rule, person, day, month, ad, event, complaint."""
     day = f.date.isoformat() if f.date is not None else ""
-    return (f.rule, f.staff_id, day, f.month, f.ad_id, f.event_id)
+    return (f.rule, f.staff_id, day, f.month, f.ad_id, f.event_id, f.complaint_id)
 
 
 class Reported(_Part):

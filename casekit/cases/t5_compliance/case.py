@@ -49,6 +49,7 @@ def unknown_ids(doc: T5Answer, world: World, source: str = "answer") -> list[Pro
     """Ids in ``doc`` the world does not have (people, ads, events, obligations, courses, tables), each named."""
     staff = set(world.staff["staff_id"])
     ads, events = set(world.job_ads["ad_id"]), set(world.data_events["event_id"])
+    complaints = set(world.tables["complaints"]["complaint_id"]) if "complaints" in world.tables else set()
     obligations = {o.id for o in framework.catalog()}
     courses = {c.id for c in training.catalog()}
     roles = set(world.staff["role"])
@@ -78,6 +79,8 @@ def unknown_ids(doc: T5Answer, world: World, source: str = "answer") -> list[Pro
             need(f.ad_id in ads, f"findings.{i}.ad_id", f.ad_id, ads)
         if f.event_id:
             need(f.event_id in events, f"findings.{i}.event_id", f.event_id, events)
+        if f.complaint_id:
+            need(f.complaint_id in complaints, f"findings.{i}.complaint_id", f.complaint_id, complaints)
     return problems
 
 
@@ -257,6 +260,7 @@ class T5Case(Case[T5Answer]):
                 "month": row.month,
                 "ad_id": row.ad_id,
                 "event_id": row.event_id,
+                "complaint_id": row.complaint_id,
                 "rows": [r for r in str(row.rows).split(";") if r],
                 **entry,
             }

@@ -41,13 +41,13 @@ __all__ = [
 #: how many examples an outcome's evidence names
 SHOWN = 10
 #: the columns that identify a breach, in :func:`~casekit.cases.t5_compliance.answer.finding_key`'s order
-KEY: Final = ("rule", "staff_id", "date", "month", "ad_id", "event_id")
+KEY: Final = ("rule", "staff_id", "date", "month", "ad_id", "event_id", "complaint_id")
 #: T5's checks: the generic built-ins and T5's own.
 CHECKS: Final = builtin_checks()
 #: the outcome of a T5 check, worded from the catalog ``t5check``
 outcome: Final = outcomes("t5check")
 
-Key = tuple[str, str, str, str, str, str]
+Key = tuple[str, str, str, str, str, str, str]
 
 
 def names_of(items: list[str]) -> str:
@@ -66,7 +66,7 @@ def key_of(row: Key) -> str:
 
 def _keys(frame: pd.DataFrame) -> list[Key]:
     cols = [frame[c].fillna("").astype(str).tolist() for c in KEY]
-    return [(r, s, d, m, a, e) for r, s, d, m, a, e in zip(*cols, strict=True)]
+    return [(r, s, d, m, a, e, c) for r, s, d, m, a, e, c in zip(*cols, strict=True)]
 
 
 @dataclass(frozen=True)

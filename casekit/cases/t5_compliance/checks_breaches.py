@@ -33,7 +33,7 @@ __all__ = ["CHECKS"]
 
 def _named(f: Finding) -> str:
     """A finding in a check's evidence: its rule and what it is about (person, ad or event, month)."""
-    return " ".join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.month) if p)
+    return " ".join(p for p in (f.rule, f.staff_id, f.ad_id, f.event_id, f.complaint_id, f.month) if p)
 
 
 def _share(part: int, whole: int) -> str:

@@ -42,7 +42,7 @@ from casekit.scenario.catalogs import load_law
 
 __all__ = ["SECTIONS"]
 
-Key = tuple[str, str, str, str, str, str]
+Key = tuple[str, str, str, str, str, str, str]
 
 
 class _Subjects:
@@ -51,12 +51,17 @@ class _Subjects:
 
     def __init__(self, g: Graded) -> None:
         self.names = names_of(g)
-        ads, events = g.world.job_ads, g.world.data_events
+        ads = g.world.job_ads
         self.ad_roles = dict(zip(ads["ad_id"].astype(str), ads["role"].astype(str), strict=True))
-        self.handlers = dict(zip(events["event_id"].astype(str), events["staff_id"].astype(str), strict=True))
+        self.handlers = verify.world_handlers(g.world)
 
     def cell(self, key: Sequence[str], lang: str) -> str:
-        staff, ad, event = key[1], key[4], key[5]
+        staff, ad, event, complaint = key[1], key[4], key[5], key[6]
+        if complaint:
+            handler = self.handlers.get(complaint)
+            if handler is None:
+                return esc(complaint)
+            return esc(t("t5evidence.complaint_by", lang, complaint=complaint)) + " " + person(handler, self.names)
         if ad:
             role = self.ad_roles.get(ad)
             return esc(ad) if role is None else f"{esc(ad)} ({esc(role_label(role, lang))})"
@@ -69,7 +74,7 @@ class _Subjects:
 
     def finding(self, key: Sequence[str], lang: str) -> str:
         """The rule's title, the subject and the day or month."""
-        rule, _, date, month, _, _ = key
+        rule, _, date, month, *_ = key
         period = date or month
         head = f"<strong>{esc(_rule_title(rule, lang))}</strong>"
         return f"{head}<br>{self.cell(key, lang)}" + (f" · {esc(period)}" if period else "")
@@ -87,7 +92,7 @@ def _rows_of(row: pd.Series | None) -> list[str]:
 def _decoys(g: Graded) -> dict[Key, pd.Series]:
     frame: pd.DataFrame = g.world.truth["compliance_decoys"]
     cols = [frame[c].fillna("").astype(str).tolist() for c in cb.KEY]
-    keys: list[Key] = [(a, b, c, d, e, f) for a, b, c, d, e, f in zip(*cols, strict=True)]
+    keys: list[Key] = [(a, b, c, d, e, f, h) for a, b, c, d, e, f, h in zip(*cols, strict=True)]
     return {k: row for k, (_, row) in zip(keys, frame.iterrows(), strict=True)}
 
 

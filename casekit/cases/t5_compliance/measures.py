@@ -15,7 +15,7 @@ from casekit.cases.t5_compliance.records import Records, bools, ground_flags, mo
 
 __all__ = ["CANDIDATE_COLUMNS", "COLUMNS", "KEY", "MEASURES", "empty"]
 
-KEY: Final = ("rule", "staff_id", "date", "month", "ad_id", "event_id")
+KEY: Final = ("rule", "staff_id", "date", "month", "ad_id", "event_id", "complaint_id")
 COLUMNS: Final = (*KEY, "back_pay", "rows")
 #: a candidate row: the key, the figure measured against the line, the line, whether it is a breach, a note
 CANDIDATE_COLUMNS: Final = (*KEY, "value", "limit", "breach", "note", "back_pay", "rows")
@@ -294,6 +294,23 @@ def _data_notice(rec: Records, near: float | None) -> Frame:
     )
 
 
+def _complaint_reply(rec: Records, near: float | None) -> Frame:
+    c = rec.complaints
+    breach = c["late"] > 0
+    keep = breach if near is None else breach | (c["late"] >= -near - 1e-9)
+    sel = c[keep]
+    return _out(
+        "complaint_reply",
+        len(sel),
+        complaint_id=sel["complaint_id"],
+        value=sel["taken"].astype(float),
+        limit=sel["allowed"].astype(float),
+        breach=breach[keep],
+        note=sel["note"],
+        rows=sel["complaint_id"],
+    )
+
+
 MEASURES: Final[Mapping[str, Measure]] = {
     "daily_hours": _daily_hours,
     "monthly_overtime": _monthly_overtime,
@@ -306,4 +323,5 @@ MEASURES: Final[Mapping[str, Measure]] = {
     "ad_ground": _ad_ground,
     "ad_pay_range": _ad_pay_range,
     "data_notice": _data_notice,
+    "complaint_reply": _complaint_reply,
 }

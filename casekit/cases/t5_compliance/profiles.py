@@ -22,7 +22,6 @@ from casekit.errors import UsageError
 from casekit.i18n import t
 from casekit.scenario import World
 from casekit.scenario.catalogs import load_law
-from casekit.scenario.compliance import handlers
 
 __all__ = ["ASSESSOR_VIEW", "FLAW_TARGETS", "PROFILES", "build_case"]
 
@@ -123,10 +122,11 @@ def _findings(case: T5Case, profile: str) -> None:
 
 def _verify(case: T5Case) -> None:
     """Run the next month, scan it with every rule and record, per entry, whether its breach came back."""
-    events = case.run_next_month()["data_events"]
-    handler = handlers(case.world.data_events, events)
+    month = case.run_next_month()
+    records = (month["data_events"], month["complaints"])
+    handler = verify.world_handlers(case.world, *records)
     again = set().union(*(verify.found_subjects(case.next_scan(r.id), handler) for r in rules.RULES))
-    subjects = verify.subjects(case.world, case.findings.values(), events)
+    subjects = verify.subjects(case.world, case.findings.values(), *records)
     verdicts = {k: {"verification": "recurred" if (f.rule, who) in again else "held"}
                 for k, (f, who) in zip(list(case.findings), subjects, strict=True)}  # fmt: skip
     case.update_each(verdicts)

@@ -144,6 +144,56 @@ def _parse_payslips(s: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _dates(values: pd.Series) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """ISO dates as day numbers; -1 for an empty one."""
+    raw = text(values)
+    out = np.full(len(raw), -1, dtype=np.int64)
+    has = (raw != "").to_numpy()
+    if has.any():
+        codes = _codes(raw[has], 10)
+        out[has] = _day_number(_number(codes, 0, 4), _number(codes, 5, 7), _number(codes, 8, 10))
+    return out
+
+
+def _month_end(day: int) -> int:
+    """The day number of the last day of ``day``'s month."""
+    date = np.datetime64(int(day), "D")
+    nxt = (date.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    return int(nxt.astype(np.int64)) - 1
+
+
+def _parse_complaints(c: pd.DataFrame, law: Mapping[str, Any]) -> pd.DataFrame:
+    days = law.get("complaint_reply_days")
+    if not isinstance(days, Mapping):
+        raise UsageError(t("t5rule.no_law_figure", None, name="complaint_reply_days"))
+    regime = text(c["regime"])
+    unknown = sorted(set(regime) - set(map(str, days)))
+    if unknown:
+        raise UsageError(t("t5rule.bad_regime", None, regime=unknown[0], regimes=", ".join(map(str, days))))
+    received, replied = _dates(c["received"]), _dates(c["replied"])
+    allowed = regime.map({str(k): int(v) for k, v in days.items()}).to_numpy(dtype=np.int64)
+    as_of = _month_end(int(received.max())) if len(received) else 0
+    off = {int(d) for y in (law.get("holidays") or {}).values() for d in _dates(pd.Series(list(y), dtype=object))}
+    last = received + allowed
+    for _ in range(31):  # 民法 §122: a last day on a Saturday, Sunday or holiday moves to the next workday
+        moved = ((last + 3) % 7 >= 5) | np.isin(last, list(off))
+        if not moved.any():
+            break
+        last = last + moved
+    open_ = replied < 0
+    end = np.where(open_, as_of, replied)
+    late = end - last
+    return pd.DataFrame(
+        {
+            "complaint_id": text(c["complaint_id"]).to_numpy(dtype=object),
+            "taken": end - received,
+            "allowed": last - received,
+            "late": late,
+            "note": np.where(open_, "open", "replied"),
+        }
+    )
+
+
 #: parsed tables by the identity of the frame they were parsed from (a world's tables never change): a candidate's
 #: scans re-read the same attendance with other figures, and parsing it is half a scan's time
 _PARSED: OrderedDict[tuple[str, int], tuple[weakref.ref[pd.DataFrame], pd.DataFrame]] = OrderedDict()
@@ -181,6 +231,13 @@ class Records:
         """The payslips with ``staff_id``, ``month`` and ``pay_basis`` as text, ``mi`` the month's number and the
         counts and amounts as numbers."""
         return _parsed("payslips", self.tables["payslips"], _parse_payslips)
+
+    @cached_property
+    def complaints(self) -> pd.DataFrame:
+        """``complaint_id``, ``taken`` (days from received to the reply, or to the records' end while open),
+        ``allowed`` (days from received to the last day, 民法 §120 II and §122), ``late`` (days past the last day;
+        0 or less in time) and ``note`` (``replied`` / ``open``)."""
+        return _parse_complaints(self.tables["complaints"], self.law)
 
     @cached_property
     def consented(self) -> set[int]:

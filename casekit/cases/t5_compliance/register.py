@@ -38,6 +38,7 @@ RECTIFICATION: Final = {
     **dict.fromkeys(PAY_RULES, "back_pay"),
     **dict.fromkeys(AD_RULES, "ad_withdrawn"),
     "data_notice": "subject_notified",
+    "complaint_reply": "complainant_answered",
 }
 #: the preventive action that addresses each rule's root cause
 PREVENTION: Final = {
@@ -45,6 +46,7 @@ PREVENTION: Final = {
     **dict.fromkeys(PAY_RULES, "payroll_rule"),
     **dict.fromkeys(AD_RULES, "ad_review"),
     "data_notice": "notice_script",
+    "complaint_reply": "complaint_tracking",
 }
 #: roles with management duties: who can own a fix (an agent cannot fix the roster or the payroll)
 OWNER_ROLES: Final = frozenset({"team_leader", "workforce_planner", "qa_analyst", "trainer"})

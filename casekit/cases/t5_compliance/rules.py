@@ -5,8 +5,8 @@ near each line).
 ``tables`` is a mapping of table name to frame (a World's tables, or a next month's records); ``law`` is
 :func:`casekit.scenario.catalogs.load_law`. Every threshold and multiplier comes from ``law``
 (:func:`casekit.cases.t5_compliance.pay.figure`). A finding's key is ``rule, staff_id, date, month, ad_id,
-event_id`` (empty strings where not part of the key), with ``back_pay`` (whole NT$, 0 for rules that owe none) and
-``rows``, the ``;``-joined evidence:
+event_id, complaint_id`` (empty strings where not part of the key), with ``back_pay`` (whole NT$, 0 for rules that
+owe none) and ``rows``, the ``;``-joined evidence:
 
 - ``daily_hours`` (staff_id, date): the day's attendance ``row_id``;
 - ``monthly_overtime`` (staff_id, month): the month's attendance rows with overtime;
@@ -16,7 +16,11 @@ event_id`` (empty strings where not part of the key), with ``back_pay`` (whole N
 - ``overtime_pay`` (staff_id, month): the payslip ``staff_id|month``, then the month's attendance rows with
   overtime;
 - ``minimum_wage_monthly`` / ``minimum_wage_hourly`` (staff_id, month): the payslip ``staff_id|month``;
-- ``ad_ground`` / ``ad_pay_range`` (ad_id): the ad_id; ``data_notice`` (event_id): the event_id.
+- ``ad_ground`` / ``ad_pay_range`` (ad_id): the ad_id; ``data_notice`` (event_id): the event_id;
+- ``complaint_reply`` (complaint_id): the complaint_id. Its last day is the day received plus law.yaml's
+  ``complaint_reply_days`` of its ``regime`` (民法 §120 II), moved to the next workday from a Saturday, Sunday or
+  holiday (民法 §122); a breach when answered after it, or still open when the records end after it (the records end
+  on the last day of the latest month a complaint was received in).
 
 Hours are compared in whole minutes (0.5-hour steps are exact), pay in exact fractions. A rule whose tables are not
 in ``tables`` is left out of :func:`detect_all` (a next month's records have no job ads); :func:`detect` asks for
@@ -82,6 +86,8 @@ class Rule:
             "tolerance": pay.figure(law, "overtime_pay.tolerance"),
             "monthly_hours_basis": pay.figure(law, "overtime.monthly_hours_basis"),
             "wage_divisor": pay.figure(law, "minimum_wage_daily_divisor"),
+            "complaint_days": pay.figure(law, "complaint_reply_days.consumer_protection"),
+            "financial_complaint_days": pay.figure(law, "complaint_reply_days.financial_consumer"),
         }
         return t(self.explain_key, lang, **{k: _number(float(v)) for k, v in figures.items()})
 
@@ -110,6 +116,8 @@ RULES: Final = (
          "t5rule.ad_pay_range", "t5rule.article_esa_5_2_6", "t5rule.ad_pay_range_why"),
     Rule("data_notice", "pdpa_8", ("data_events",), ("event_id",),
          "t5rule.data_notice", "t5rule.article_pdpa_8", "t5rule.data_notice_why"),
+    Rule("complaint_reply", "cpa_43_fcpa_13", ("complaints",), ("complaint_id",),
+         "t5rule.complaint_reply", "t5rule.article_cpa_43_fcpa_13", "t5rule.complaint_reply_why"),
 )  # fmt: skip
 _BY_ID: Final = {r.id: r for r in RULES}
 #: how far from the line :func:`candidates` looks by default, in the rule's unit (hours, days, minutes, NT$)
@@ -125,6 +133,7 @@ MARGINS: Final = {
     "ad_ground": 0.0,
     "ad_pay_range": 2000.0,
     "data_notice": 0.0,
+    "complaint_reply": 3.0,
 }
 
 

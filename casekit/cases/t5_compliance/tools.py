@@ -27,6 +27,7 @@ NEEDS: Final[Mapping[str, tuple[str, ...]]] = {
     "ad_ground": (),
     "ad_pay_range": ("ad_pay_threshold",),
     "data_notice": (),
+    "complaint_reply": ("complaint_reply_days", "financial_complaint_reply_days"),
 }
 #: where each figure sits in law.yaml (a dotted path); the minimum wage (by year) and the §24 premiums (by day type
 #: and pay basis) are placed by :func:`law_from`
@@ -39,6 +40,8 @@ PATHS: Final = {
     "break_after_hours": "breaks.after_hours",
     "break_minutes": "breaks.minutes",
     "ad_pay_threshold": "job_ad_pay_disclosure_threshold",
+    "complaint_reply_days": "complaint_reply_days.consumer_protection",
+    "financial_complaint_reply_days": "complaint_reply_days.financial_consumer",
 }
 
 

@@ -32,11 +32,17 @@ __all__ = [
 NextMonth = Mapping[str, pd.DataFrame]
 
 
-def subjects(world: World, findings: Iterable[Finding], *events: pd.DataFrame) -> list[tuple[Finding, str]]:
-    """Each finding with its subject (the person, or the ad; a data event's handler, from the world's events and
-    ``events``)."""
-    handler = handlers(world.data_events, *events)
-    return [(f, subject_of(f.rule, f.staff_id, f.ad_id, f.event_id, handler)) for f in findings]
+def world_handlers(world: World, *records: pd.DataFrame) -> dict[str, str]:
+    """Who handled each data event and complaint of ``world`` and of ``records`` (a next month's)."""
+    complaints = world.tables.get("complaints")
+    return handlers(world.data_events, *(() if complaints is None else (complaints,)), *records)
+
+
+def subjects(world: World, findings: Iterable[Finding], *records: pd.DataFrame) -> list[tuple[Finding, str]]:
+    """Each finding with its subject (the person, or the ad; a data event's or a complaint's handler, from the
+    world's records and ``records``)."""
+    handler = world_handlers(world, *records)
+    return [(f, subject_of(f.rule, f.staff_id, f.ad_id, f.event_id, handler, f.complaint_id)) for f in findings]
 
 
 def fixes_of(world: World, findings: Iterable[Finding]) -> dict[tuple[str, str], FixKind]:
@@ -52,22 +58,22 @@ def next_month_of(world: World, findings: Iterable[Finding]) -> NextMonth:
 
 def found_subjects(found: pd.DataFrame, handler: Mapping[str, str]) -> set[tuple[str, str]]:
     """``(rule, subject)`` of every breach in ``found`` (the rule library's or the truth's columns)."""
-    columns = (found[c].astype(str) for c in ("rule", "staff_id", "ad_id", "event_id"))
-    return {(r, subject_of(r, s, a, e, handler)) for r, s, a, e in zip(*columns, strict=True)}
+    columns = (found[c].astype(str) for c in ("rule", "staff_id", "ad_id", "event_id", "complaint_id"))
+    return {(r, subject_of(r, s, a, e, handler, c)) for r, s, a, e, c in zip(*columns, strict=True)}
 
 
 def recurred(world: World, findings: Iterable[Finding]) -> dict[tuple[str, str], bool]:
     """``(rule, subject) -> whether it recurred`` in the fourth month, from the world, for every finding."""
     found = list(findings)
     month, truth = next_month_and_truth(world, fixes_of(world, found))
-    again = found_subjects(truth, handlers(world.data_events, month["data_events"]))
+    again = found_subjects(truth, world_handlers(world, month["data_events"], month["complaints"]))
     return {(f.rule, who): (f.rule, who) in again for f, who in subjects(world, found)}
 
 
 def next_records(world: World, month: NextMonth) -> dict[str, pd.DataFrame]:
     """The records the rule library reads for the fourth month: its attendance and payslips after the window's
-    (a three-month total reaches back), the overtime consent of every month, its data events, and the ads still
-    live."""
+    (a three-month total reaches back), the overtime consent of every month, its data events, its complaints (the
+    window's still open and its own), and the ads still live."""
     status = month["job_ads_status"]
     live = set(status.loc[status["status"] == "live", "ad_id"])
     ads = world.job_ads
@@ -76,13 +82,14 @@ def next_records(world: World, month: NextMonth) -> dict[str, pd.DataFrame]:
         "payslips": pd.concat([world.payslips, month["payslips"]], ignore_index=True),
         "overtime_consent": world.overtime_consent,
         "data_events": month["data_events"],
+        "complaints": month["complaints"],
         "job_ads": ads[ads["ad_id"].isin(live)].reset_index(drop=True),
     }
 
 
 def in_next_month(found: pd.DataFrame, first_day: str) -> pd.DataFrame:
     """The findings of ``found`` that fall in the fourth month (from ``first_day``, ISO): by day, by month, or
-    (ads, data events) all of them."""
+    (ads, data events, complaints) all of them."""
     month = first_day[:7]
     day = found["date"].astype(str)
     keep = (day >= first_day) | (found["month"].astype(str) >= month) | ((day == "") & (found["month"] == ""))

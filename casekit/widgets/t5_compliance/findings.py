@@ -73,7 +73,7 @@ def register_frame(findings: list[Finding], owners: dict[str, str]) -> pd.DataFr
     rows = []
     for f in findings:
         row: dict[str, Any] = f.model_dump()
-        row["subject"] = f.staff_id or f.ad_id or f.event_id
+        row["subject"] = f.about
         row["when"] = f.date.isoformat() if f.date is not None else f.month
         row["due"] = f.due.isoformat() if f.due is not None else ""
         row["owner"] = owners.get(f.owner, f.owner)

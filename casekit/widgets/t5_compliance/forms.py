@@ -101,6 +101,6 @@ def update_fields(values: Mapping[str, Any], source: str) -> dict[str, Any]:
 
 def finding_label(f: Finding, rule_title: str) -> str:
     """One finding in a list: the rule, its subject and its day or month."""
-    subject = f.staff_id or f.ad_id or f.event_id
+    subject = f.about
     when = f.date.isoformat() if f.date is not None else f.month
     return " · ".join(part for part in (rule_title, subject, when) if part)

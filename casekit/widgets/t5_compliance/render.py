@@ -73,6 +73,8 @@ _CODED = {
     "status": "status_",
     "problem": "problem_",
     "note": "note_",
+    "regime": "regime_",
+    "category": "category_",
 }
 _RULE_COLUMNS = frozenset({"rule"})
 
