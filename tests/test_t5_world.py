@@ -20,6 +20,7 @@ from casekit.months import days_in_month
 from casekit.scenario import TABLES, World, build_world, load_spec, world_for
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.compliance import T5_TABLES
+from casekit.scenario.compliance_spec import seed_counts
 from casekit.scenario.compliance_time import window_months
 from casekit.scenario.spec import T5_RULES
 
@@ -282,7 +283,9 @@ def test_complaint_seeds_sit_on_the_last_day_the_day_after_and_well_past_it(org:
             assert len(mine) == counts.boundary + counts.beyond
             assert mine["boundary"].sum() == counts.boundary
     handlers = c.loc[[k for k in w.truth["compliance_breaches"]["complaint_id"] if k], "handled_by"]
-    assert handlers.is_unique
+    seniors = (w.staff["role"] == "senior_agent").sum()
+    if seniors >= 10:  # distinct handlers where the centre has them (a small one shares)
+        assert handlers.is_unique
 
 
 @pytest.mark.parametrize(("org", "seed"), CASES)
@@ -380,8 +383,16 @@ def test_each_rule_has_its_seeds_and_the_truth_names_real_rows(org: str, seed: i
     w = world(org, seed)
     breaches, decoys = w.truth["compliance_breaches"], w.truth["compliance_decoys"]
     hourly = (w.staff["pay_basis"] == "hourly").sum()
+    days = sum(days_in_month(m) for m in window_months(w.spec))
+    contacts = w.contacts.groupby("date")["handled"].sum().mean() * days
+    counts = seed_counts(w.spec, len(w.staff), contacts)
+    rates = w.spec.regulatory.breach_rates
+    assert counts["monthly_overtime"].beyond == max(
+        w.spec.compliance.seeded.of("monthly_overtime").beyond,
+        round(rates.overtime_over_cap_per_staff_month * len(w.staff) * 3),
+    )  # the spec's rate, or the spec's count where that is more
     for rule in T5_RULES:
-        want = w.spec.compliance.seeded.of(rule)
+        want = counts[rule]
         mine, fake = breaches[breaches["rule"] == rule], decoys[decoys["rule"] == rule]
         if rule == "minimum_wage_hourly" and hourly < want.boundary + want.decoys + want.beyond:
             want = want.model_copy(update={"beyond": max(0, hourly - want.boundary - want.decoys)})

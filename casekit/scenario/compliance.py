@@ -19,6 +19,7 @@ Every draw comes from a ``t5-...`` rng stream, so every other table of the world
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,7 @@ from casekit.scenario.compliance_seed import (
     three_month_total,
     truth_frame,
 )
+from casekit.scenario.compliance_spec import Seeded, seed_counts
 from casekit.scenario.compliance_time import (
     Sched,
     attendance_table,
@@ -105,14 +107,13 @@ class ComplianceWorld:
     truth: dict[str, pd.DataFrame]
 
 
-def _plan(spec: OrgSpec) -> list[tuple[str, str, int]]:
+def _plan(counts: Mapping[str, Seeded]) -> list[tuple[str, str, int]]:
     """``(rule, kind, i)`` for every people seed: all boundary breaches, then the decoys, then the breaches beyond."""
-    seeded = spec.compliance.seeded
     return [(rule, kind, i) for kind in ("boundary", "decoy", "beyond") for rule in PEOPLE_RULES
-            for i in range(getattr(seeded.of(rule), "decoys" if kind == "decoy" else kind))]  # fmt: skip
+            for i in range(getattr(counts[rule], "decoys" if kind == "decoy" else kind))]  # fmt: skip
 
 
-def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator) -> list[Placed]:
+def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator, counts: Mapping[str, Seeded]) -> list[Placed]:
     caps = monthly_caps_hh(spec, 1, len(s.months))
     order = rng.permutation(len(s.staff_ids))
     whole = s.employed[order, 0] & s.employed[order, -1]  # employed from the window's first day to its last
@@ -121,7 +122,7 @@ def _seed_people(spec: OrgSpec, s: Sched, rng: np.random.Generator) -> list[Plac
     part = s.part[order]
     free = np.ones(len(order), dtype=bool)
     placed: list[Placed] = []
-    for rule, kind, i in _plan(spec):
+    for rule, kind, i in _plan(counts):
         if rule == "minimum_wage_monthly" and kind != "beyond" and i == 0 and (free & leaver & ~part).any():
             # the first decoy and boundary on a leaver's last, partial month: the floor is prorated by the days
             # employed, so the decoy is under the whole month's minimum wage and still no breach
@@ -153,7 +154,9 @@ def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd
     window = window_months(spec)
     separations = window_leavers(spec, seed, staff, window)
     s = build_schedule(spec, seed, with_last_day(staff, separations), window, "t5-time")
-    placed = _seed_people(spec, s, stream(seed, "t5-seed"))
+    daily = daily_contacts(contacts)
+    counts = seed_counts(spec, len(staff), daily * len(s.dates), len(window))
+    placed = _seed_people(spec, s, stream(seed, "t5-seed"), counts)
     base = staff.set_index("staff_id").loc[s.staff_ids, "base_pay"].to_numpy(dtype=np.int64)
     rates = np.repeat(base[:, None], len(window), axis=1)
     for pl in placed:
@@ -164,11 +167,11 @@ def build_compliance(spec: OrgSpec, seed: int, staff: pd.DataFrame, contacts: pd
     slips, where = payslips_table(s, rates)
     backs = pay_seeds(placed, s, slips, where)
     marks = [mark_of(pl, s, cells, back) for pl, back in zip(placed, backs, strict=True)]
-    ads, ad_marks = build_job_ads(spec, seed, window)
+    ads, ad_marks = build_job_ads(spec, seed, window, counts)
     events = build_data_events(spec, seed, s, staff, "t5-data")
-    marks += ad_marks + seed_data_events(events, spec, seed)
-    complaints = build_complaints(spec, seed, s, staff, daily_contacts(contacts), "t5-complaints")
-    marks += seed_complaints(complaints, spec, seed, s)
+    marks += ad_marks + seed_data_events(events, seed, counts["data_notice"])
+    complaints = build_complaints(spec, seed, s, staff, daily, "t5-complaints")
+    marks += seed_complaints(complaints, seed, s, counts["complaint_reply"])
     start = pd.Timestamp(f"{window[0]}-01").date()
     tables = {
         "attendance": attendance,

@@ -11,9 +11,9 @@ with the complaint-reply breaches and decoys seeded at the line.
   workday 1 to (days - 3) days after (about a week on average for 30 days, five for 15); one whose reply would
   fall after the records end is still ``open`` (no reply date) and within its time. The background is compliant
   with margin: §122 never decides a case.
-- **Seeded** (distinct handlers): the reply on the last day exactly (decoy), on the day after it (boundary), 3-10
-  days late or never answered with the last day a week or more before the records end (beyond). A seeded
-  complaint's last day is itself a workday.
+- **Seeded** (distinct handlers while there are any): the reply on the last day exactly (decoy), on the day after
+  it (boundary), 3-10 days late or never answered with the last day a week or more before the records end
+  (beyond). A seeded complaint's last day is itself a workday.
 
 The next month (:func:`next_complaints`) holds the window's open complaints, now answered, and the month's own;
 an unfixed breach recurs as one late reply by the same handler.
@@ -31,6 +31,7 @@ import pandas as pd
 
 from casekit.scenario.catalogs import load_law
 from casekit.scenario.compliance_records import Mark, last_number
+from casekit.scenario.compliance_spec import Seeded
 from casekit.scenario.compliance_time import WORKDAY, Sched
 from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec
@@ -115,9 +116,9 @@ def build_complaints(
     )
 
 
-def seed_complaints(frame: pd.DataFrame, spec: OrgSpec, seed: int, s: Sched) -> list[Mark]:
-    """Seed the window's complaint-reply breaches and decoys into ``frame`` (in place), distinct handlers."""
-    counts = spec.compliance.seeded.of("complaint_reply")
+def seed_complaints(frame: pd.DataFrame, seed: int, s: Sched, counts: Seeded) -> list[Mark]:
+    """Seed the window's complaint-reply breaches and decoys (``counts``) into ``frame`` (in place), distinct
+    handlers."""
     plan = ["boundary"] * counts.boundary + ["decoy"] * counts.decoys + ["beyond"] * counts.beyond
     if not len(frame):
         return []
@@ -187,8 +188,8 @@ def _seed(frame: pd.DataFrame, plan: Sequence[tuple[str | None, str]], s: Sched,
           reassign: bool = False) -> list[Mark]:  # fmt: skip
     """Seed ``plan``'s ``(handler, kind)`` into ``frame`` (in place) on complaints whose last day is a workday of
     ``s`` with room after it before the records end (ten days in the window; in a next month, ``reassign``, as much
-    as the kind needs: a day for a reply the day after, three for a late one): distinct handlers, each complaint of
-    the handler named (``reassign``: any such complaint, handed to them)."""
+    as the kind needs: a day for a reply the day after, three for a late one): distinct handlers while there are
+    any, each complaint of the handler named (``reassign``: any such complaint, handed to them)."""
     received = pd.to_datetime(frame["received"])
     days = frame["regime"].map(reply_days).astype(int)
     last = received + pd.to_timedelta(days, unit="D")
@@ -205,8 +206,9 @@ def _seed(frame: pd.DataFrame, plan: Sequence[tuple[str | None, str]], s: Sched,
         pool = [int(j) for j in order if workday[j] and room[j] >= need and int(j) not in taken]
         if who is not None and not reassign:
             pool = [j for j in pool if frame.at[j, "handled_by"] == who]
-        if who is None:
-            pool = [j for j in pool if frame.at[j, "handled_by"] not in used]
+        if who is None:  # another handler where there is one (a small centre has few)
+            fresh = [j for j in pool if frame.at[j, "handled_by"] not in used]
+            pool = fresh or pool
         if not pool:
             continue
         j = pool[0]

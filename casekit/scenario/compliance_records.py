@@ -17,12 +17,14 @@ handling staff, the regulatory-training history, and the seeded breaches and dec
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from casekit.scenario.catalogs import load_law, load_roles
+from casekit.scenario.compliance_spec import Seeded
 from casekit.scenario.compliance_time import Sched
 from casekit.scenario.rng import stream
 from casekit.scenario.spec import OrgSpec
@@ -134,13 +136,14 @@ def _pay_text(shown: str, low: int, high: int) -> tuple[str, str]:
     return "薪資面議", "Pay negotiable"
 
 
-def build_job_ads(spec: OrgSpec, seed: int, window: list[str]) -> tuple[pd.DataFrame, list[Mark]]:
-    """``job_ads`` over the window's months, and the seeded ads' marks."""
+def build_job_ads(
+    spec: OrgSpec, seed: int, window: list[str], counts: Mapping[str, Seeded]
+) -> tuple[pd.DataFrame, list[Mark]]:
+    """``job_ads`` over the window's months, and the seeded ads' marks (``counts`` per rule)."""
     rng = stream(seed, "t5-ads")
     threshold = int(load_law()["job_ad_pay_disclosure_threshold"])
-    seeded = spec.compliance.seeded
     plan = [(r, k) for r in ("ad_ground", "ad_pay_range") for k in ("boundary", "beyond", "decoy")
-            for _ in range(getattr(seeded.of(r), "decoys" if k == "decoy" else k))]  # fmt: skip
+            for _ in range(getattr(counts[r], "decoys" if k == "decoy" else k))]  # fmt: skip
     n = max(spec.regulatory.job_ads, len(plan) + 2)
     roles = list(spec.roles)
     share = np.array([spec.roles[r].share for r in roles])
@@ -168,7 +171,7 @@ def build_job_ads(spec: OrgSpec, seed: int, window: list[str]) -> tuple[pd.DataF
             if kind == "decoy":
                 ad["extra"] = _LOOKALIKES[pick % len(_LOOKALIKES)]
             else:
-                sentences = [_GROUNDS[pick], _GROUNDS[(pick + 2) % len(_GROUNDS)]][: 1 if kind == "boundary" else 2]
+                sentences = [_GROUNDS[pick], _GROUNDS[(pick + 1) % len(_GROUNDS)]][: 1 if kind == "boundary" else 2]
                 ad["extra"] = ("，".join(z for z, _ in sentences), ". ".join(e for _, e in sentences))
         else:
             agent = "agent" if "agent" in spec.roles else roles[0]
@@ -253,10 +256,10 @@ def build_data_events(spec: OrgSpec, seed: int, s: Sched, staff: pd.DataFrame, n
     )
 
 
-def seed_data_events(events: pd.DataFrame, spec: OrgSpec, seed: int) -> list[Mark]:
-    """Seed the data-notice breaches and decoys into ``events`` (in place): one event each, of distinct handlers."""
+def seed_data_events(events: pd.DataFrame, seed: int, counts: Seeded) -> list[Mark]:
+    """Seed the data-notice breaches and decoys (``counts``) into ``events`` (in place): one event each, of distinct
+    handlers."""
     rng = stream(seed, "t5-data-seed")
-    counts = spec.compliance.seeded.of("data_notice")
     plan = ["boundary"] * counts.boundary + ["decoy"] * counts.decoys + ["beyond"] * counts.beyond
     shuffled = events.iloc[rng.permutation(len(events))]
     picks = shuffled.drop_duplicates("staff_id").index.to_numpy()[: len(plan)]

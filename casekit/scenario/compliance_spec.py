@@ -5,14 +5,26 @@ rule; with the checks across its fields a schema cannot express (:func:`complian
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from casekit.errors import Problem
 from casekit.validation import got as _got
 
-__all__ = ["T5_RULES", "Compliance", "ConsentBody", "DataPurpose", "Seeded", "Seeding", "compliance_problems"]
+if TYPE_CHECKING:
+    from casekit.scenario.spec import OrgSpec
+
+__all__ = [
+    "T5_RULES",
+    "Compliance",
+    "ConsentBody",
+    "DataPurpose",
+    "Seeded",
+    "Seeding",
+    "compliance_problems",
+    "seed_counts",
+]
 
 
 class _Model(BaseModel):
@@ -89,6 +101,26 @@ class Compliance(_Model):
     training_overdue_share: float = Field(ge=0, le=0.5)  # of the course completions, older than the recurrence
     training_never_share: float = Field(ge=0, le=0.5)  # of the people a course concerns, never trained in it
     seeded: Seeding
+
+
+def seed_counts(spec: OrgSpec, headcount: int, contacts: float, months: int = 3) -> dict[str, Seeded]:
+    """Every rule's seeds in a world of ``headcount`` people and ``contacts`` handled over ``months`` months: the
+    spec's counts, and for the four rules the ``regulatory.breach_rates`` name, at least as many breaches well past
+    the line as the rate gives (monthly overtime and the monthly minimum wage per person-month, discriminatory ads
+    a share of the job ads, data notices per 10,000 contacts)."""
+    rates = spec.regulatory.breach_rates
+    expected = {
+        "monthly_overtime": rates.overtime_over_cap_per_staff_month * headcount * months,
+        "minimum_wage_monthly": rates.under_minimum_wage_per_staff_month * headcount * months,
+        "ad_ground": rates.discriminatory_job_ad_share * spec.regulatory.job_ads,
+        "data_notice": rates.data_handling_per_10k_contacts * contacts / 10_000,
+    }
+    out = {}
+    for rule in T5_RULES:
+        base = spec.compliance.seeded.of(rule)
+        beyond = max(base.beyond, int(expected.get(rule, 0.0) + 0.5))
+        out[rule] = base if beyond == base.beyond else base.model_copy(update={"beyond": beyond})
+    return out
 
 
 def _num(value: Any) -> float | None:
