@@ -5,8 +5,8 @@ breaches with the same back pay (checked once per rule before timing).
 
 The records are the world's (``casekit.scenario.world_for``) once its tables include ``attendance``; until then
 a synthetic set of the same size (every person's weekdays of three months with some overtime, weekend work,
-short breaks and pay errors, 60 job ads, 6,000 data events). The plain loop, :func:`reference`, is also the test
-suite's second implementation (tests/test_t5_rules.py loads this file).
+short breaks and pay errors, 60 job ads, 6,000 data events, 1,200 complaints). The plain loop, :func:`reference`,
+is also the test suite's second implementation (tests/test_t5_rules.py loads this file).
 
     python benchmarks/bench_t5_rules.py [--org telecom-support] [--seed 7] [--repeat 20] [--synthetic]
 """
@@ -47,8 +47,10 @@ def _clock(hhmm: str) -> int:
     return int(hhmm[:2]) * 60 + int(hhmm[3:5])
 
 
-def _key(rule: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "") -> tuple:
-    return (rule, staff, date, month, ad, event)
+def _key(
+    rule: str, staff: str = "", date: str = "", month: str = "", ad: str = "", event: str = "", complaint: str = ""
+) -> tuple:
+    return (rule, staff, date, month, ad, event, complaint)
 
 
 def _month_index(month: str) -> int:
@@ -140,13 +142,29 @@ def reference(rule_id: str, tables: Mapping[str, pd.DataFrame], law: Mapping[str
         for e in _records(tables["data_events"]):
             if str(e["collected"] or "").strip() and not _true(e["notice_given"]):
                 out[_key(rule_id, event=e["event_id"])] = 0
+    elif rule_id == "complaint_reply":
+        rows = _records(tables["complaints"])
+        off = {str(d) for days in (law.get("holidays") or {}).values() for d in days}
+        latest = max((str(c["received"]) for c in rows), default="")
+        if latest:
+            nxt = dt.date(int(latest[:4]) + int(latest[5:7]) // 12, int(latest[5:7]) % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+        for c in rows:
+            last = dt.date.fromisoformat(str(c["received"])) + dt.timedelta(
+                days=int(law["complaint_reply_days"][c["regime"]])
+            )
+            while last.weekday() >= 5 or last.isoformat() in off:
+                last += dt.timedelta(days=1)
+            replied = str(c["replied"] or "")
+            if (dt.date.fromisoformat(replied) if replied else end) > last:
+                out[_key(rule_id, complaint=c["complaint_id"])] = 0
     return out
 
 
 def library(rule_id: str, tables: Mapping[str, pd.DataFrame], law: Mapping[str, Any]) -> Found:
     """The rule library's breaches in :func:`reference`'s form."""
     found = detect(rule_id, tables, law)
-    cols = ["rule", "staff_id", "date", "month", "ad_id", "event_id"]
+    cols = ["rule", "staff_id", "date", "month", "ad_id", "event_id", "complaint_id"]
     return {tuple(map(str, k)): int(b) for *k, b in found[[*cols, "back_pay"]].itertuples(index=False)}
 
 
@@ -217,12 +235,27 @@ def synthetic(staff: int = 420, first: str = "2026-02-01", seed: int = 7) -> dic
             "notice_given": rng.random(6000) > 0.05,
         }
     )
+    received = pd.Timestamp(first) + pd.to_timedelta(rng.integers(0, 89, 1200), unit="D")
+    late = rng.integers(1, 20, 1200)
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": [f"K{i:05d}" for i in range(1, 1201)],
+            "received": received.strftime("%Y-%m-%d"),
+            "channel": "voice",
+            "category": "billing",
+            "regime": "consumer_protection",
+            "handled_by": rng.choice([f"S{p:04d}" for p in range(staff)], 1200),
+            "replied": np.where(late < 18, (received + pd.to_timedelta(late, unit="D")).strftime("%Y-%m-%d"), ""),
+        }
+    )
+    complaints["status"] = np.where(complaints["replied"] == "", "open", "replied")
     return {
         "attendance": attendance,
         "overtime_consent": consent,
         "payslips": s,
         "job_ads": ads,
         "data_events": events,
+        "complaints": complaints,
     }
 
 
@@ -254,7 +287,8 @@ def main() -> int:
     law = load_law()
     initialise()  # the lexicon's matcher is built once per process (about a second), not per call
     label, tables = records(args.org, args.seed, args.synthetic)
-    rows = ", ".join(f"{name} {len(tables[name]):,}" for name in ("attendance", "payslips", "job_ads", "data_events"))
+    names = ("attendance", "payslips", "job_ads", "data_events", "complaints")
+    rows = ", ".join(f"{name} {len(tables[name]):,}" for name in names)
     print(f"T5 rules on {label} ({rows}); budget {BUDGET_MS:.0f} ms a rule")
     print(f"{'rule':<22}{'found':>7}{'library ms (med/max)':>24}{'plain loop ms (med/max)':>27}{'speed-up':>10}")
     worst = 0.0

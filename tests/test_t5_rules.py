@@ -668,6 +668,22 @@ def test_detection_is_the_plain_loops_whatever_the_row_order(tables: dict[str, p
     pd.testing.assert_frame_equal(found, again)
 
 
+def test_complaints_are_the_plain_loops_on_synthetic_records_and_the_hand_made_ones() -> None:
+    tables = REFERENCE.synthetic()
+    found = REFERENCE.library("complaint_reply", tables, LAW)
+    assert found == REFERENCE.reference("complaint_reply", tables, LAW) and 50 < len(found) < 1200
+    hand = _complaints(
+        ("K1", "2026-01-15", "2026-02-23", "financial_consumer"),
+        ("K2", "2026-01-15", "2026-02-24", "financial_consumer"),
+        ("K3", "2026-03-06", "", "consumer_protection"),
+    )
+    assert REFERENCE.library("complaint_reply", hand, LAW) == REFERENCE.reference("complaint_reply", hand, LAW)
+    assert set(REFERENCE.reference("complaint_reply", hand, LAW)) == {
+        key("complaint_reply", complaint="K2"),
+        key("complaint_reply", complaint="K3"),
+    }
+
+
 def test_the_vectorised_amount_is_the_exact_one() -> None:
     days = [
         day("S1", "2026-01-05", 11.0),
